@@ -1,0 +1,13 @@
+/* TH.h: the public header of the tensor core; C hosts include this one file. */
+#ifndef TH_H
+#define TH_H
+
+#include "THGeneral.h"
+#include "THDtype.h"
+#include "THAllocator.h"
+#include "THStorage.h"
+#include "THTensor.h"
+#include "THDispatch.h"
+#include "THMath.h"
+
+#endif
