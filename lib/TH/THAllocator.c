@@ -16,7 +16,7 @@
 #define TH_LARGE_CACHE_MAX ((size_t)2 << 30)
 #define TH_NCLASSES 64
 
-static atomic_size_t live_bytes, cached_bytes;
+static atomic_size_t live_bytes, cached_bytes; /* cached_bytes: large blocks only */
 
 /* ---- size classes: 64-byte steps to 1 KiB, then 4 classes per power of two ---- */
 static int size_class(size_t n, size_t *rounded) {
@@ -40,7 +40,7 @@ typedef struct {
 
 static pthread_key_t cache_key;
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
-static _Thread_local ThreadCache *thread_cache;
+static _Thread_local TH_TLS_FAST ThreadCache *thread_cache;
 
 static void thread_cache_flush(ThreadCache *c) {
   for (int i = 0; i < TH_NCLASSES; i++) {
@@ -50,7 +50,6 @@ static void thread_cache_flush(ThreadCache *c) {
       free(b);
     }
   }
-  atomic_fetch_sub(&cached_bytes, c->bytes);
   c->bytes = 0;
 }
 
@@ -138,7 +137,6 @@ void *THAlloc(size_t nbytes) {
       FreeBlock *b = tc->lists[c];
       tc->lists[c] = b->next;
       tc->bytes -= rounded;
-      atomic_fetch_sub(&cached_bytes, rounded);
       p = b;
     }
   } else {
@@ -166,7 +164,6 @@ void THFree(void *ptr, size_t nbytes) {
       b->next = tc->lists[c];
       tc->lists[c] = b;
       tc->bytes += rounded;
-      atomic_fetch_add(&cached_bytes, rounded);
     } else {
       free(ptr);
     }
@@ -178,7 +175,11 @@ void THFree(void *ptr, size_t nbytes) {
 }
 
 size_t THAllocator_liveBytes(void) { return atomic_load(&live_bytes); }
-size_t THAllocator_cachedBytes(void) { return atomic_load(&cached_bytes); }
+/* Large blocks of all threads plus this thread's small-block cache. */
+size_t THAllocator_cachedBytes(void) {
+  ThreadCache *tc = get_thread_cache();
+  return atomic_load(&cached_bytes) + (tc ? tc->bytes : 0);
+}
 
 void THAllocator_emptyCache(void) {
   ThreadCache *tc = get_thread_cache();

@@ -18,7 +18,7 @@ TH_API void *THAlloc(size_t nbytes);
 TH_API void THFree(void *ptr, size_t nbytes); /* nbytes must be what THAlloc was given */
 
 TH_API size_t THAllocator_liveBytes(void);   /* handed out, not yet freed (all threads) */
-TH_API size_t THAllocator_cachedBytes(void); /* kept for reuse (all threads) */
+TH_API size_t THAllocator_cachedBytes(void); /* kept for reuse: large blocks, and small ones of this thread */
 TH_API void THAllocator_emptyCache(void);    /* give cached blocks back to the system */
 
 #endif

@@ -31,7 +31,7 @@ int THDtype_fromName(const char *name, THDtype *out) {
   return TH_setError("unknown dtype '%s'", name);
 }
 
-static _Thread_local int default_dtype_plus1; /* 0 means float32 */
+static _Thread_local TH_TLS_FAST int default_dtype_plus1; /* 0 means float32 */
 
 THDtype THDtype_getDefault(void) {
   return default_dtype_plus1 ? (THDtype)(default_dtype_plus1 - 1) : TH_F32;

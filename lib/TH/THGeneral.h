@@ -24,6 +24,13 @@
 #define TH_UNLIKELY(x) (x)
 #endif
 
+/* For small, hot thread-locals: avoids a __tls_get_addr call per access in a shared library. */
+#if defined(__GNUC__)
+#define TH_TLS_FAST __attribute__((tls_model("initial-exec")))
+#else
+#define TH_TLS_FAST
+#endif
+
 #define TH_OK 0
 #define TH_ERROR (-1)
 

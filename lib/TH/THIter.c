@@ -110,6 +110,16 @@ static void iter_range(const THIter *it, THLoop loop, const THOpParams *p, int64
 void THIter_run(const THIter *it, THLoop loop, const THOpParams *p) {
   int64_t total = it->numel;
   if (total <= 0) return;
+  if (it->ndim == 1 && total <= TH_PARALLEL_GRAIN) { /* one row: no index arithmetic */
+    char *ptr[TH_ITER_MAX_OPERANDS];
+    int64_t inner[TH_ITER_MAX_OPERANDS];
+    for (int k = 0; k < it->noperands; k++) {
+      ptr[k] = it->data[k];
+      inner[k] = it->strides[k][0];
+    }
+    loop(ptr, inner, total, p);
+    return;
+  }
   int nthreads = total > TH_PARALLEL_GRAIN ? omp_get_max_threads() : 1;
   if (nthreads <= 1 || omp_in_parallel()) {
     iter_range(it, loop, p, 0, total);

@@ -144,15 +144,91 @@ static int check_pointwise(THOp op, int n, const THArg *args, THDtype compute, T
   return TH_OK;
 }
 
+/* The common case, taken before any general machinery: CPU operands that are contiguous,
+ * of one shape and already in the compute dtype (numbers may stand for any of them), with no
+ * out= and no odd overlap.  It runs the kernel over one flat 1-D iteration.  Returns NULL
+ * (and sets no error) when the case does not apply. */
+static THTensor *pointwise_fast(THOp op, THTensor *out, bool inplace, int n, const THArg *args,
+                                const THOpParams *params, THDtype compute) {
+  const THTensor *ref = NULL;
+  if (out && !inplace) return NULL;
+  for (int i = 0; i < n; i++) {
+    const THTensor *t = args[i].t;
+    if (!t) continue;
+    if (t->dtype != compute || t->storage->device.type != TH_DEVICE_CPU || !THTensor_isContiguous(t))
+      return NULL;
+    if (!ref) ref = t;
+    else if (!THTensor_sameShape(t, ref) || (t->storage == ref->storage && !same_layout(t, ref)))
+      return NULL;
+  }
+  if (!ref || (inplace && args[0].t != ref)) return NULL;
+  StackScalar scalars[TH_ITER_MAX_OPERANDS];
+  THIter it;
+  THTensor *target = inplace ? (THTensor *)ref : THTensor_empty(compute, TH_CPU, ref->ndim, ref->size);
+  if (!target) return NULL;
+  int64_t es = (int64_t)THDtype_size(compute);
+  it.noperands = n + 1;
+  it.ndim = 1;
+  it.numel = it.shape[0] = THTensor_numel(ref);
+  it.device = TH_CPU;
+  it.data[0] = THTensor_data(target);
+  it.strides[0][0] = es;
+  it.dtypes[0] = compute;
+  for (int i = 0; i < n; i++) {
+    if (args[i].t) {
+      it.data[i + 1] = THTensor_data(args[i].t);
+      it.strides[i + 1][0] = es;
+    } else {
+      stack_scalar(&scalars[i], args[i].s, compute);
+      it.data[i + 1] = (char *)scalars[i].value.bytes;
+      it.strides[i + 1][0] = 0;
+    }
+    it.dtypes[i + 1] = compute;
+  }
+  THKernel k;
+  THOpParams p = params ? *params : (THOpParams){{TH_KIND_INT, 1, 1}};
+  if (it.numel > 0 && (THDispatch_get(op, TH_CPU, &k) != TH_OK || k.pointwise(op, &it, &p) != TH_OK)) {
+    if (!inplace) THTensor_free(target);
+    return NULL;
+  }
+  if (inplace) {
+    THTensor_bumpVersion(target);
+    THTensor_retain(target);
+  }
+  return target;
+}
+
+/* The result dtype without the general rules when all tensors share a dtype that every
+ * number fits (the usual case); -1 otherwise. */
+static int quick_result_type(int n, const THArg *args) {
+  int dt = -1;
+  for (int i = 0; i < n; i++)
+    if (args[i].t) {
+      if (dt >= 0 && dt != (int)args[i].t->dtype) return -1;
+      dt = args[i].t->dtype;
+    }
+  if (dt < 0) return -1;
+  THDtypeKind kind = THDtype_kind((THDtype)dt);
+  for (int i = 0; i < n; i++)
+    if (!args[i].t && (args[i].s.kind > kind || (kind == TH_KIND_BOOL && args[i].s.kind != TH_KIND_BOOL)))
+      return -1;
+  return dt;
+}
+
 THTensor *THMath_pointwise(THOp op, THTensor *out, bool inplace, int n, const THArg *args,
                            const THOpParams *params) {
   const THOpInfo *info = THOp_info(op);
-  THDtype result = THMath_resultType(n, args);
+  int quick = quick_result_type(n, args);
+  THDtype result = quick >= 0 ? (THDtype)quick : THMath_resultType(n, args);
   if ((info->flags & TH_OPF_FLOATRESULT) && !THDtype_isFloating(result))
     result = THDtype_getDefault();
   THDtype compute = result;
   THDevice dev = TH_CPU;
   if (check_pointwise(op, n, args, compute, &dev) != TH_OK) return NULL;
+  if (!out || inplace) {
+    THTensor *r = pointwise_fast(op, out, inplace, n, args, params, compute);
+    if (r) return r;
+  }
   if (inplace) out = (THTensor *)args[0].t;
 
   /* result shape */

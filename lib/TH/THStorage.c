@@ -1,10 +1,11 @@
 /* THStorage.c: reference-counted storage, owned or wrapping external memory. */
+#include <stddef.h>
 #include <string.h>
 #include "THAllocator.h"
 #include "THPool.h"
 #include "THStorage.h"
 
-static _Thread_local THPool storage_pool;
+static _Thread_local TH_TLS_FAST THPool storage_pool;
 static THDeviceAllocator device_allocators[TH_NDEVICE_TYPES];
 
 void THStorage_registerAllocator(THDeviceType type, const THDeviceAllocator *a) {
@@ -33,7 +34,7 @@ static THStorage *storage_header(THDevice device) {
     TH_setError("out of memory allocating a storage header");
     return NULL;
   }
-  memset(s, 0, sizeof *s);
+  memset(s, 0, offsetof(THStorage, inline_data));
   atomic_init(&s->refcount, 1);
   s->device = device;
   return s;
@@ -42,6 +43,12 @@ static THStorage *storage_header(THDevice device) {
 THStorage *THStorage_new(THDevice device, size_t nbytes) {
   THStorage *s = storage_header(device);
   if (!s) return NULL;
+  if (device.type == TH_DEVICE_CPU && nbytes <= TH_STORAGE_INLINE) {
+    s->data = s->inline_data;
+    s->nbytes = nbytes;
+    s->owned = true;
+    return s;
+  }
   s->data = device_alloc(device, nbytes);
   if (!s->data) {
     THPool_put(&storage_pool, s);
@@ -67,7 +74,7 @@ void THStorage_retain(THStorage *s) { atomic_fetch_add_explicit(&s->refcount, 1,
 
 void THStorage_release(THStorage *s) {
   if (!s || atomic_fetch_sub_explicit(&s->refcount, 1, memory_order_acq_rel) != 1) return;
-  if (s->owned)
+  if (s->owned && s->data != s->inline_data)
     device_free(s->device, s->data, s->nbytes);
   else if (s->release)
     s->release(s->release_ctx, s->data);
@@ -84,7 +91,7 @@ int THStorage_resize(THStorage *s, size_t nbytes) {
   void *p = THAlloc(nbytes);
   if (!p) return TH_ERROR;
   if (s->nbytes) memcpy(p, s->data, s->nbytes);
-  THFree(s->data, s->nbytes);
+  if (s->data != s->inline_data) THFree(s->data, s->nbytes);
   s->data = p;
   s->nbytes = nbytes;
   return TH_OK;

@@ -23,6 +23,8 @@ static inline bool THDevice_equal(THDevice a, THDevice b) {
 }
 static const THDevice TH_CPU = {TH_DEVICE_CPU, 0};
 
+#define TH_STORAGE_INLINE 32
+
 typedef void (*THReleaseFn)(void *ctx, void *data);
 
 typedef struct THStorage {
@@ -34,6 +36,8 @@ typedef struct THStorage {
   bool owned;          /* data came from the device allocator and is freed with it */
   THReleaseFn release; /* for wrapped memory: called with (release_ctx, data), may be NULL */
   void *release_ctx;
+  /* tiny CPU tensors keep their bytes here: no allocator call at all */
+  _Alignas(16) unsigned char inline_data[TH_STORAGE_INLINE];
 } THStorage;
 
 /* A new storage of nbytes uninitialised bytes on the device, refcount 1; NULL on failure. */

@@ -4,7 +4,7 @@
 #include "THPool.h"
 #include "THTensor.h"
 
-static _Thread_local THPool tensor_pool;
+static _Thread_local TH_TLS_FAST THPool tensor_pool;
 
 /* ======================================================================= life cycle */
 
@@ -80,7 +80,7 @@ THTensor *THTensor_newView(THStorage *s, THDtype dtype, int64_t offset, int ndim
 THTensor *THTensor_wrap(void *data, THDtype dtype, THDevice device, int ndim,
                         const int64_t *sizes, const int64_t *strides, THReleaseFn release,
                         void *release_ctx) {
-  int64_t n, st[TH_MAX_DIMS];
+  int64_t n = 0, st[TH_MAX_DIMS];
   if (check_sizes("from_pointer", ndim, sizes, &n) != TH_OK) return NULL;
   if (!data && n > 0) {
     TH_setError("[from_pointer] NULL data pointer for %lld elements", (long long)n);

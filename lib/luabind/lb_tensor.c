@@ -11,7 +11,7 @@
  * at twice what survived (at least LB_GC_MIN more), so loops stay bounded without the user
  * calling collectgarbage(). */
 #define LB_GC_MIN ((size_t)32 << 20)
-static _Thread_local size_t gc_threshold = LB_GC_MIN;
+static _Thread_local TH_TLS_FAST size_t gc_threshold = LB_GC_MIN;
 
 static void lb_gc_pressure(lua_State *L) {
   size_t live = THAllocator_liveBytes();
