@@ -21,10 +21,13 @@ typedef uint16_t th_bfloat16;
 
 /*  _(ID,   NAME,     CTYPE,       ACC,     KIND) */
 #define TH_FORALL_FLOAT_DTYPES(_)              \
-  _(F32,  float32,  float,       float,   2)   \
-  _(F64,  float64,  double,      double,  2)   \
+  TH_FORALL_FLOAT_DTYPES_NATIVE(_)             \
   _(F16,  float16,  th_half,     float,   2)   \
   _(BF16, bfloat16, th_bfloat16, float,   2)
+/* The floating dtypes C can do arithmetic on directly (not the 16-bit ones). */
+#define TH_FORALL_FLOAT_DTYPES_NATIVE(_)       \
+  _(F32,  float32,  float,       float,   2)   \
+  _(F64,  float64,  double,      double,  2)
 #define TH_FORALL_INT_DTYPES(_)                \
   _(I8,   int8,     int8_t,      int64_t, 1)   \
   _(I16,  int16,    int16_t,     int64_t, 1)   \

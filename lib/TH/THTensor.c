@@ -187,10 +187,14 @@ static const char *element_ptr(const THTensor *t, const int64_t *index) {
 double THTensor_getDouble(const THTensor *t, const int64_t *index) {
   const void *p = element_ptr(t, index);
   switch (t->dtype) {
+  case TH_F16: return th_half2float(*(const th_half *)p);
+  case TH_BF16: return th_bfloat162float(*(const th_bfloat16 *)p);
 #define TH_X(ID, NAME, CTYPE, ACC, KIND) \
   case TH_##ID: return (double)*(const CTYPE *)p;
-    TH_FORALL_DTYPES(TH_X)
+    TH_FORALL_FLOAT_DTYPES_NATIVE(TH_X)
+    TH_FORALL_INT_DTYPES(TH_X)
 #undef TH_X
+  case TH_BOOL: return *(const bool *)p;
   default: return 0;
   }
 }

@@ -108,7 +108,7 @@ static void collect(lua_State *L, int idx, int d, TableScan *sc) {
     if (t == LUA_TNUMBER) {
       double v = lua_tonumber(L, idx);
       sc->any_number = true;
-      if (v != floor(v)) sc->any_float = true;
+      if (v != floor(v) || !isfinite(v)) sc->any_float = true;
       if (sc->out) sc->out[sc->pos] = v;
     } else if (t == LUA_TBOOLEAN) {
       sc->any_bool = true;

@@ -126,7 +126,7 @@ function torch.full(size, value, opts)
   end
   check_options('full', opts)
   local default = type(value) == 'boolean' and torch.bool
-    or (value == math.floor(value) and torch.int64) or nil
+    or (value == math.floor(value) and value - value == 0 and torch.int64) or nil
   local dtype, dt, di = resolve('full', opts, default)
   return finish('full', core.full(size, value, dtype.id, dt, di), opts)
 end
@@ -207,7 +207,7 @@ function torch.from_pointer(ptr, sizes, opts)
 end
 
 -- ---------------------------------------------------------------------------- ranges
-local function is_int(v) return v == math.floor(v) end
+local function is_int(v) return v == math.floor(v) and v - v == 0 end
 
 -- arange(end), arange(start, end), arange(start, end, step), each with optional opts
 function torch.arange(...)
