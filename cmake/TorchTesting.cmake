@@ -116,3 +116,16 @@ if(NOT TORCH_SANITIZE)
     WORKING_DIRECTORY "${TORCH_SRC}")
   set_tests_properties(install_rockspec PROPERTIES LABELS "install" TIMEOUT 1200)
 endif()
+
+# ---- embedding: a C host running torch in several lua_States on several threads ----
+find_library(TORCH_LUAJIT_LIB NAMES luajit-5.1)
+find_package(Threads)
+if(TORCH_LUAJIT_LIB AND Threads_FOUND)
+  add_executable(embed_threads "${TORCH_SRC}/test/embed/embed_threads.c")
+  torch_warnings(embed_threads)
+  target_link_libraries(embed_threads PRIVATE Torch::LuaJITHeaders ${TORCH_LUAJIT_LIB} Threads::Threads)
+  set_target_properties(embed_threads PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/test")
+  add_test(NAME embed_threads COMMAND embed_threads WORKING_DIRECTORY "${TORCH_SRC}")
+  set_tests_properties(embed_threads PROPERTIES LABELS "c" ENVIRONMENT
+    "${TORCH_TEST_ENVIRONMENT};LUA_PATH=${TORCH_SRC}/lua/?.lua\\;${TORCH_SRC}/lua/?/init.lua\\;\\;;LUA_CPATH=${CMAKE_BINARY_DIR}/lua/?.so\\;\\;")
+endif()
