@@ -1,0 +1,15 @@
+-- B1 op_small_outofplace: 1e6 times c = a + b on 1-element float32 tensors. ns/op.
+local bench = dofile((arg[0]:match('^(.*)/') or '.') .. '/bench.lua')
+local torch = require 'torch'
+
+local N, REPEATS = 1000000, 5
+local a = torch.ones(1, { dtype = torch.float32 })
+local b = torch.ones(1, { dtype = torch.float32 })
+
+local t = bench.median(REPEATS, function()
+  local c
+  for _ = 1, N do c = a + b end
+  return c
+end)
+bench.report(t / N * 1e9)
+bench.done()
