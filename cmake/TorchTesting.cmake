@@ -129,3 +129,9 @@ if(TORCH_LUAJIT_LIB AND Threads_FOUND)
   set_tests_properties(embed_threads PROPERTIES LABELS "c" ENVIRONMENT
     "${TORCH_TEST_ENVIRONMENT};LUA_PATH=${TORCH_SRC}/lua/?.lua\\;${TORCH_SRC}/lua/?/init.lua\\;\\;;LUA_CPATH=${CMAKE_BINARY_DIR}/lua/?.so\\;\\;")
 endif()
+
+# ---- a process that ran parallel kernels exits cleanly (OpenMP workers outlive lua_close) ----
+add_test(NAME exit_after_parallel COMMAND "${TORCH_LAUNCHER}" -e
+  "local torch = require 'torch'; local x = torch.ones(1000000) + 1; assert(x:numel() == 1000000)"
+  WORKING_DIRECTORY "${TORCH_SRC}")
+torch_test_env(exit_after_parallel)

@@ -7,6 +7,9 @@
 #include <math.h>
 #include "THDispatch.h"
 
+/* Kernel files register their 1-D loops for POINTWISE ops here (from a constructor). */
+void THCpu_registerLoop(THOp op, THDtype dtype, THLoop loop);
+
 #define LOAD_F32(x) (x)
 #define LOAD_F64(x) (x)
 #define LOAD_F16(x) th_half2float(x)

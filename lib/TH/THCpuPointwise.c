@@ -10,6 +10,8 @@
 
 static THLoop cpu_loops[TH_NOPS][TH_NDTYPES];
 
+void THCpu_registerLoop(THOp op, THDtype dtype, THLoop loop) { cpu_loops[op][dtype] = loop; }
+
 /* ======================================================================= arithmetic */
 
 static inline int64_t th_ipow(int64_t a, int64_t b) {
@@ -41,10 +43,11 @@ TH_FORALL_FLOAT_DTYPES(DEF_NUMERIC)
 TH_FORALL_INT_DTYPES(DEF_NUMERIC)
 
 static int cpu_pointwise(THOp op, const THIter *it, const THOpParams *p) {
-  THLoop loop = cpu_loops[op][it->dtypes[0]];
+  /* loops are keyed by the inputs' (compute) dtype; the output may differ (bool results) */
+  THDtype dt = it->dtypes[it->noperands > 1 ? 1 : 0];
+  THLoop loop = cpu_loops[op][dt];
   if (!loop)
-    return TH_setError("[%s] not implemented for dtype %s", THOp_info(op)->name,
-                       THDtype_name(it->dtypes[0]));
+    return TH_setError("[%s] not implemented for dtype %s", THOp_info(op)->name, THDtype_name(dt));
   THIter_run(it, loop, p);
   return TH_OK;
 }
@@ -73,7 +76,8 @@ static const THLoop fill_loops[TH_NDTYPES] = {
 static int cpu_fill(THTensor *t, THScalar value) {
   THIter it;
   THIter_init(&it, 1, &t);
-  THOpParams p = {.alpha = value};
+  THOpParams p = TH_OPPARAMS_DEFAULT;
+  p.alpha = value;
   if (value.kind != TH_KIND_INT) p.alpha.i = (int64_t)value.f; /* integer dtypes truncate */
   THIter_run(&it, fill_loops[t->dtype], &p);
   return TH_OK;

@@ -18,9 +18,11 @@ typedef enum {
 } THOp;
 
 enum {
-  TH_OPF_ALPHA = 1,
-  TH_OPF_INPLACE = 2,
-  TH_OPF_FLOATRESULT = 4,
+  TH_OPF_ALPHA = 1,       /* takes the alpha option (add, sub) */
+  TH_OPF_INPLACE = 2,     /* has an in-place `_` form */
+  TH_OPF_FLOATRESULT = 4, /* integer/bool inputs compute in the default float dtype */
+  TH_OPF_BOOLRESULT = 8,  /* output is bool (comparisons); inputs keep the promoted dtype */
+  TH_OPF_CUSTOMBIND = 16, /* the Lua binding is written by hand (special arguments) */
 };
 
 typedef enum { TH_KIND_POINTWISE, TH_KIND_FILL, TH_KIND_RANGE, TH_KIND_CAST } THOpKind;
@@ -50,8 +52,12 @@ typedef struct {
 
 /* Extra parameters an op's kernel may read. */
 typedef struct {
-  THScalar alpha;
+  THScalar alpha; /* add/sub's alpha, or an op's first scalar parameter */
+  THScalar beta;  /* an op's second scalar parameter (e.g. clamp's max) */
 } THOpParams;
+
+/* Default parameters: alpha = beta = 1. */
+#define TH_OPPARAMS_DEFAULT ((THOpParams){{TH_KIND_INT, 1, 1}, {TH_KIND_INT, 1, 1}})
 
 /* A 1-D inner loop over n elements: data[k] advances by strides[k] bytes per element. */
 typedef void (*THLoop)(char **data, const int64_t *strides, int64_t n, const THOpParams *p);

@@ -149,7 +149,7 @@ static int check_pointwise(THOp op, int n, const THArg *args, THDtype compute, T
  * out= and no odd overlap.  It runs the kernel over one flat 1-D iteration.  Returns NULL
  * (and sets no error) when the case does not apply. */
 static THTensor *pointwise_fast(THOp op, THTensor *out, bool inplace, int n, const THArg *args,
-                                const THOpParams *params, THDtype compute) {
+                                const THOpParams *params, THDtype compute, THDtype result) {
   const THTensor *ref = NULL;
   if (out && !inplace) return NULL;
   for (int i = 0; i < n; i++) {
@@ -161,10 +161,10 @@ static THTensor *pointwise_fast(THOp op, THTensor *out, bool inplace, int n, con
     else if (!THTensor_sameShape(t, ref) || (t->storage == ref->storage && !same_layout(t, ref)))
       return NULL;
   }
-  if (!ref || (inplace && args[0].t != ref)) return NULL;
+  if (!ref || (inplace && args[0].t != ref) || (inplace && result != compute)) return NULL;
   StackScalar scalars[TH_ITER_MAX_OPERANDS];
   THIter it;
-  THTensor *target = inplace ? (THTensor *)ref : THTensor_empty(compute, TH_CPU, ref->ndim, ref->size);
+  THTensor *target = inplace ? (THTensor *)ref : THTensor_empty(result, TH_CPU, ref->ndim, ref->size);
   if (!target) return NULL;
   int64_t es = (int64_t)THDtype_size(compute);
   it.noperands = n + 1;
@@ -172,8 +172,8 @@ static THTensor *pointwise_fast(THOp op, THTensor *out, bool inplace, int n, con
   it.numel = it.shape[0] = THTensor_numel(ref);
   it.device = TH_CPU;
   it.data[0] = THTensor_data(target);
-  it.strides[0][0] = es;
-  it.dtypes[0] = compute;
+  it.strides[0][0] = (int64_t)THDtype_size(result);
+  it.dtypes[0] = result;
   for (int i = 0; i < n; i++) {
     if (args[i].t) {
       it.data[i + 1] = THTensor_data(args[i].t);
@@ -186,7 +186,7 @@ static THTensor *pointwise_fast(THOp op, THTensor *out, bool inplace, int n, con
     it.dtypes[i + 1] = compute;
   }
   THKernel k;
-  THOpParams p = params ? *params : (THOpParams){{TH_KIND_INT, 1, 1}};
+  THOpParams p = params ? *params : TH_OPPARAMS_DEFAULT;
   if (it.numel > 0 && (THDispatch_get(op, TH_CPU, &k) != TH_OK || k.pointwise(op, &it, &p) != TH_OK)) {
     if (!inplace) THTensor_free(target);
     return NULL;
@@ -223,10 +223,11 @@ THTensor *THMath_pointwise(THOp op, THTensor *out, bool inplace, int n, const TH
   if ((info->flags & TH_OPF_FLOATRESULT) && !THDtype_isFloating(result))
     result = THDtype_getDefault();
   THDtype compute = result;
+  if (info->flags & TH_OPF_BOOLRESULT) result = TH_BOOL;
   THDevice dev = TH_CPU;
   if (check_pointwise(op, n, args, compute, &dev) != TH_OK) return NULL;
   if (!out || inplace) {
-    THTensor *r = pointwise_fast(op, out, inplace, n, args, params, compute);
+    THTensor *r = pointwise_fast(op, out, inplace, n, args, params, compute, result);
     if (r) return r;
   }
   if (inplace) out = (THTensor *)args[0].t;
@@ -258,7 +259,7 @@ THTensor *THMath_pointwise(THOp op, THTensor *out, bool inplace, int n, const TH
   if (out) {
     if (prepare_out(info->name, out, inplace, ndim, shape, result) != TH_OK) goto fail;
     /* compute straight into out unless its dtype differs or an input overlaps it oddly */
-    bool direct = out->dtype == compute && THDevice_equal(THTensor_device(out), dev);
+    bool direct = out->dtype == result && THDevice_equal(THTensor_device(out), dev);
     for (int i = 1; i <= n && direct; i++)
       if (ops[i]->storage == out->storage && !same_layout(ops[i], out)) direct = false;
     if (direct) {
@@ -266,7 +267,7 @@ THTensor *THMath_pointwise(THOp op, THTensor *out, bool inplace, int n, const TH
       THTensor_retain(target);
     }
   }
-  if (!target && !(target = THTensor_empty(compute, dev, ndim, shape))) goto fail;
+  if (!target && !(target = THTensor_empty(result, dev, ndim, shape))) goto fail;
   ops[0] = target;
 
   THKernel k;
@@ -274,7 +275,7 @@ THTensor *THMath_pointwise(THOp op, THTensor *out, bool inplace, int n, const TH
     if (THDispatch_get(op, dev, &k) != TH_OK) goto fail;
     THIter it;
     THIter_init(&it, n + 1, ops);
-    THOpParams p = params ? *params : (THOpParams){{TH_KIND_INT, 1, 1}};
+    THOpParams p = params ? *params : TH_OPPARAMS_DEFAULT;
     if (k.pointwise(op, &it, &p) != TH_OK) goto fail;
   }
   if (out && target != out) {
@@ -294,7 +295,8 @@ fail:
 }
 
 static THOpParams alpha_params(double alpha) {
-  THOpParams p = {THScalar_fromDouble(alpha)};
+  THOpParams p = TH_OPPARAMS_DEFAULT;
+  p.alpha = THScalar_fromDouble(alpha);
   if (p.alpha.kind != TH_KIND_INT) p.alpha.i = (int64_t)alpha;
   return p;
 }

@@ -52,7 +52,7 @@ static int pointwise(lua_State *L, THOp op, bool inplace, bool with_options) {
   if (inplace && !args[0].t) luaL_typerror(L, 1, "Tensor");
   if (!inplace && !with_options && !args[0].t && (n < 2 || !args[1].t))
     luaL_argerror(L, 1, "a Tensor is expected on one side of the operator");
-  THOpParams p = {{TH_KIND_INT, 1, 1}};
+  THOpParams p = TH_OPPARAMS_DEFAULT;
   THTensor *out = NULL;
   int out_idx = 0;
   if (with_options) {
@@ -112,7 +112,7 @@ void lb_open_ops(lua_State *L) {
   static char names[TH_NOPS][2][40];
   int k = 0;
 #define TH_OP(NAME, KIND, ARITY, FLAGS, BACKWARD)                          \
-  if (TH_KIND_##KIND == TH_KIND_POINTWISE) {                               \
+  if (TH_KIND_##KIND == TH_KIND_POINTWISE && !((FLAGS) & TH_OPF_CUSTOMBIND)) { \
     funcs[k++] = (luaL_Reg){#NAME, lb_op_##NAME};                          \
     if ((FLAGS) & TH_OPF_INPLACE) funcs[k++] = (luaL_Reg){#NAME "_", lb_op_##NAME##_}; \
     snprintf(names[TH_OP_##NAME][0], 40, "__%s", #NAME);                  \
@@ -120,6 +120,16 @@ void lb_open_ops(lua_State *L) {
   }
 #include "THOps.def"
 #undef TH_OP
+  /* pointwise_ops: {name = has_inplace} for every generated binding (Tensor.lua installs them) */
+  lua_newtable(L);
+#define TH_OP(NAME, KIND, ARITY, FLAGS, BACKWARD)                          \
+  if (TH_KIND_##KIND == TH_KIND_POINTWISE && !((FLAGS) & TH_OPF_CUSTOMBIND)) { \
+    lua_pushboolean(L, ((FLAGS) & TH_OPF_INPLACE) != 0);                    \
+    lua_setfield(L, -2, #NAME);                                            \
+  }
+#include "THOps.def"
+#undef TH_OP
+  lua_setfield(L, -3, "pointwise_ops");
   funcs[k++] = (luaL_Reg){"fill_", lb_fill_};
   funcs[k++] = (luaL_Reg){"zero_", lb_zero_};
   funcs[k] = (luaL_Reg){NULL, NULL};

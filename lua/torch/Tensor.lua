@@ -49,10 +49,15 @@ local c_methods = {
   'reshape', 'transpose', 't', 'permute', 'narrow', 'select', 'squeeze', 'unsqueeze', 'expand',
   'flatten', 'unfold', 'as_strided', 'contiguous', 'clone', 'copy_', 'resize_', 'set_',
   'fill_', 'zero_',
-  'add', 'add_', 'sub', 'sub_', 'mul', 'mul_', 'div', 'div_', 'pow', 'pow_', 'neg', 'neg_',
 }
 for _, name in ipairs(c_methods) do
   Tensor[name] = assert(core[name], name)
+end
+-- Every POINTWISE row of the op table: x:name(...), x:name_(...) and torch.name(...).
+for name, has_inplace in pairs(core.pointwise_ops) do
+  Tensor[name] = core[name]
+  torch[name] = core[name]
+  if has_inplace then Tensor[name .. '_'] = core[name .. '_'] end
 end
 
 local c_size = core.size
@@ -273,7 +278,7 @@ mt.__gc = core.__gc
 -- ---------------------------------------------------------------------------- functions
 -- torch.add(a, b, opts), torch.reshape(x, ...), ...: the methods as plain functions.
 local functional = {
-  'add', 'sub', 'mul', 'div', 'pow', 'neg', 'reshape', 'transpose', 't', 'permute', 'narrow',
+  'reshape', 'transpose', 't', 'permute', 'narrow',
   'select', 'squeeze', 'unsqueeze', 'flatten', 'unfold', 'as_strided', 'clone', 'numel',
   'is_floating_point', 'swapaxes', 'swapdims', 'negative', 'subtract', 'multiply', 'divide',
   'true_divide',
