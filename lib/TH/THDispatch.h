@@ -25,7 +25,21 @@ enum {
   TH_OPF_CUSTOMBIND = 16, /* the Lua binding is written by hand (special arguments) */
 };
 
-typedef enum { TH_KIND_POINTWISE, TH_KIND_FILL, TH_KIND_RANGE, TH_KIND_CAST } THOpKind;
+/* Kinds with a signature fixed here (POINTWISE, FILL, RANGE, CAST) are called through the
+ * matching THKernel member.  The other kinds name a family whose kernels declare their own
+ * signature in the family's header and are stored in THKernel.fn (cast back by the caller). */
+typedef enum {
+  TH_KIND_POINTWISE,
+  TH_KIND_FILL,
+  TH_KIND_RANGE,
+  TH_KIND_CAST,
+  TH_KIND_REDUCE, /* reductions along dims or over everything */
+  TH_KIND_SCAN,   /* cumulative ops along a dim */
+  TH_KIND_LINALG, /* BLAS / LAPACK backed */
+  TH_KIND_INDEX,  /* gather/scatter/select-by-index/joining family */
+  TH_KIND_SORT,   /* sorting and searching */
+  TH_KIND_RANDOM, /* random number generation */
+} THOpKind;
 
 typedef struct {
   const char *name;     /* "add" */
@@ -77,6 +91,7 @@ typedef union {
    * 2: logspace: base^(linspace), base in `end` */
   int (*range)(THTensor *t, double start, double step, double base, int mode);
   int (*cast)(const THIter *it); /* operand 0 <- operand 1, dtypes may differ */
+  void (*fn)(void);              /* a family's own signature: cast to it before calling */
   void *any;
 } THKernel;
 
