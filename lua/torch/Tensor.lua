@@ -243,6 +243,8 @@ mt.__index = function(x, k)
   elseif tk == 'table' and not is_tensor(k) then
     local v = index_view(x, k)
     return v
+  elseif is_tensor(k) and torch._index_get then -- x[mask], x[index_tensor]
+    return torch._index_get(x, k)
   end
   return nil
 end
@@ -258,6 +260,7 @@ mt.__newindex = function(x, k, v)
     else error('[index] can only assign a number or a Tensor, got ' .. type(v), 2) end
     return
   end
+  if is_tensor(k) and torch._index_set then return torch._index_set(x, k, v) end
   error(string.format('cannot set field "%s" of a Tensor', tostring(k)), 2)
 end
 
