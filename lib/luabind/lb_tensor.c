@@ -179,26 +179,20 @@ static int push_int64s(lua_State *L, int n, const int64_t *v) {
   return 1;
 }
 
-/* size(x) -> table of sizes; size(x, dim) -> number */
-static int lb_size(lua_State *L) {
+/* size(x) / stride(x) -> table; size(x, dim) / stride(x, dim) -> number */
+static int dims_query(lua_State *L, const char *op, bool strides) {
   THTensor *t = lb_checktensor(L, 1);
-  if (lua_isnoneornil(L, 2)) return push_int64s(L, t->ndim, t->size);
+  const int64_t *v = strides ? t->stride : t->size;
+  if (lua_isnoneornil(L, 2)) return push_int64s(L, t->ndim, v);
   int d;
-  if (THTensor_wrapDim("size", lb_checkdim(L, 2), t->ndim, &d) != TH_OK) return lb_error(L);
-  if (t->ndim == 0) return luaL_error(L, "[size] a 0-dim tensor has no dimension %d", d + 1);
-  lua_pushnumber(L, (lua_Number)t->size[d]);
+  if (THTensor_wrapDim(op, lb_checkdim(L, 2), t->ndim, &d) != TH_OK) return lb_error(L);
+  if (t->ndim == 0) return luaL_error(L, "[%s] a 0-dim tensor has no dimension %d", op, d + 1);
+  lua_pushnumber(L, (lua_Number)v[d]);
   return 1;
 }
 
-static int lb_stride(lua_State *L) {
-  THTensor *t = lb_checktensor(L, 1);
-  if (lua_isnoneornil(L, 2)) return push_int64s(L, t->ndim, t->stride);
-  int d;
-  if (THTensor_wrapDim("stride", lb_checkdim(L, 2), t->ndim, &d) != TH_OK) return lb_error(L);
-  if (t->ndim == 0) return luaL_error(L, "[stride] a 0-dim tensor has no dimension %d", d + 1);
-  lua_pushnumber(L, (lua_Number)t->stride[d]);
-  return 1;
-}
+static int lb_size(lua_State *L) { return dims_query(L, "size", false); }
+static int lb_stride(lua_State *L) { return dims_query(L, "stride", true); }
 
 static int lb_dim(lua_State *L) {
   lua_pushinteger(L, lb_checktensor(L, 1)->ndim);
