@@ -102,18 +102,17 @@ static int prepare_out(const char *op, THTensor *out, bool inplace, int ndim, co
                        THDtype result) {
   char a[TH_SHAPE_STRLEN], b[TH_SHAPE_STRLEN];
   bool same = out->ndim == ndim && memcmp(out->size, shape, (size_t)ndim * sizeof(int64_t)) == 0;
-  if (!same) {
-    if (inplace)
-      return TH_setError("[%s] output with shape %s doesn't match the broadcast shape %s", op,
-                         TH_formatShape(a, out->ndim, out->size), TH_formatShape(b, ndim, shape));
-    if (THTensor_resize(out, ndim, shape) != TH_OK) return TH_ERROR;
-  }
+  if (!same && inplace)
+    return TH_setError("[%s] output with shape %s doesn't match the broadcast shape %s", op,
+                       TH_formatShape(a, out->ndim, out->size), TH_formatShape(b, ndim, shape));
   if (!can_cast(result, out->dtype))
     return TH_setError("[%s] result type %s can't be cast to the desired output type %s", op,
                        THDtype_name(result), THDtype_name(out->dtype));
-  if (has_internal_overlap(out))
+  if (same && has_internal_overlap(out))
     return TH_setError("[%s] unsupported operation: more than one element of the written-to "
                        "tensor refers to a single memory location; clone() the tensor first", op);
+  /* resizing comes last, so that a failed call leaves out= as it was */
+  if (!same && THTensor_resize(out, ndim, shape) != TH_OK) return TH_ERROR;
   return TH_OK;
 }
 
@@ -132,9 +131,18 @@ static int check_pointwise(THOp op, int n, const THArg *args, THDtype compute, T
     *dev = d;
     have = true;
   }
-  if (op == TH_OP_sub && compute == TH_BOOL)
-    return TH_setError("[sub] subtraction, the `-` operator, with two bool tensors is not "
-                       "supported; use the `^` or logical_xor() operator instead");
+  if (op == TH_OP_sub) {
+    int nbool = 0;
+    for (int i = 0; i < n; i++)
+      nbool += args[i].t ? args[i].t->dtype == TH_BOOL : args[i].s.kind == TH_KIND_BOOL;
+    if (nbool == 2)
+      return TH_setError("[sub] subtraction, the `-` operator, with two bool tensors is not "
+                         "supported; use the `^` or logical_xor() operator instead");
+    if (nbool == 1)
+      return TH_setError("[sub] subtraction, the `-` operator, with a bool tensor is not "
+                         "supported; if you are trying to invert a mask, use the `~` or "
+                         "logical_not() operator instead");
+  }
   if (op == TH_OP_neg && compute == TH_BOOL)
     return TH_setError("[neg] negation, the `-` operator, on a bool tensor is not supported; "
                        "use the `~` or logical_not() operator instead");

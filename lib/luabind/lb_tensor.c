@@ -21,13 +21,25 @@ static void lb_gc_pressure(lua_State *L) {
   gc_threshold = live * 2 > live + LB_GC_MIN ? live * 2 : live + LB_GC_MIN;
 }
 
-THTensor **lb_newslot(lua_State *L) {
-  THTensor **slot = lua_newuserdata(L, sizeof(THTensor *));
-  *slot = NULL;
+/* A tensor userdata is a box of two words: the tensor and the address of lb_tensor_magic.
+ * Recognising a tensor then takes a type check, the pointer and the box size, with no
+ * metatable fetch: the common argument check is the cheapest thing on every op's path. */
+typedef struct {
+  THTensor *t;
+  const void *magic;
+} LBTensorBox;
+static const char lb_tensor_magic = 'T';
+
+static LBTensorBox *new_box(lua_State *L) {
+  LBTensorBox *box = lua_newuserdata(L, sizeof *box);
+  box->t = NULL;
+  box->magic = &lb_tensor_magic;
   lua_pushvalue(L, LB_TENSOR_MT);
   lua_setmetatable(L, -2);
-  return slot;
+  return box;
 }
+
+THTensor **lb_newslot(lua_State *L) { return &new_box(L)->t; }
 
 void lb_fill(lua_State *L, THTensor **slot, THTensor *t) {
   *slot = t;
@@ -38,40 +50,38 @@ int lb_error(lua_State *L) { return luaL_error(L, "%s", TH_lastError()); }
 
 int lb_push(lua_State *L, THTensor *t) {
   if (!t) return lb_error(L);
-  THTensor **slot = lua_newuserdata(L, sizeof(THTensor *));
-  *slot = t; /* the tensor is owned from here on, even if setmetatable fails */
+  LBTensorBox *box = lua_newuserdata(L, sizeof *box);
+  box->t = t; /* the tensor is owned from here on, even if setmetatable fails */
+  box->magic = &lb_tensor_magic;
   lua_pushvalue(L, LB_TENSOR_MT);
   lua_setmetatable(L, -2);
   lb_gc_pressure(L);
   return 1;
 }
 
+static LBTensorBox *tobox(lua_State *L, int idx) {
+  if (lua_type(L, idx) != LUA_TUSERDATA || lua_objlen(L, idx) != sizeof(LBTensorBox)) return NULL;
+  LBTensorBox *box = lua_touserdata(L, idx);
+  return box->magic == &lb_tensor_magic ? box : NULL;
+}
+
 THTensor *lb_totensor(lua_State *L, int idx) {
-  THTensor **p = lua_touserdata(L, idx);
-  if (!p || !lua_getmetatable(L, idx)) return NULL;
-  int ok = lua_rawequal(L, -1, LB_TENSOR_MT);
-  lua_pop(L, 1);
-  return ok ? *p : NULL;
+  LBTensorBox *box = tobox(L, idx);
+  return box ? box->t : NULL;
 }
 
 THTensor *lb_checktensor(lua_State *L, int idx) {
-  THTensor *t = lb_totensor(L, idx);
-  if (!t) {
-    if (lua_touserdata(L, idx) && lua_getmetatable(L, idx)) { /* a freed tensor's slot is NULL */
-      int same = lua_rawequal(L, -1, LB_TENSOR_MT);
-      lua_pop(L, 1);
-      if (same) luaL_argerror(L, idx, "tensor has been freed");
-    }
-    luaL_typerror(L, idx, "Tensor");
-  }
-  return t;
+  LBTensorBox *box = tobox(L, idx);
+  if (!box) luaL_typerror(L, idx, "Tensor");
+  if (!box->t) luaL_argerror(L, idx, "tensor has been freed");
+  return box->t;
 }
 
 static int lb_gc(lua_State *L) {
-  THTensor **p = lua_touserdata(L, 1);
-  if (p && *p) {
-    THTensor_free(*p);
-    *p = NULL;
+  LBTensorBox *box = tobox(L, 1);
+  if (box && box->t) {
+    THTensor_free(box->t);
+    box->t = NULL;
   }
   return 0;
 }
