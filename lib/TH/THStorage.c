@@ -34,9 +34,14 @@ static THStorage *storage_header(THDevice device) {
     TH_setError("out of memory allocating a storage header");
     return NULL;
   }
-  memset(s, 0, offsetof(THStorage, inline_data));
+  s->data = NULL;
+  s->nbytes = 0;
   atomic_init(&s->refcount, 1);
   s->device = device;
+  s->version = 0;
+  s->owned = false;
+  s->release = NULL;
+  s->release_ctx = NULL;
   return s;
 }
 

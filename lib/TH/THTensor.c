@@ -42,9 +42,8 @@ static int check_sizes(const char *op, int ndim, const int64_t *sizes, int64_t *
       return TH_setError("[%s] negative size %lld in dimension %d of %s", op,
                          (long long)sizes[d], d + 1, TH_formatShape(buf, ndim, sizes));
     }
-    if (sizes[d] && n > INT64_MAX / 16 / sizes[d])
+    if (__builtin_mul_overflow(n, sizes[d], &n) || n > INT64_MAX / 16)
       return TH_setError("[%s] too many elements", op);
-    n *= sizes[d];
   }
   *numel = n;
   return TH_OK;
@@ -60,8 +59,12 @@ THTensor *THTensor_empty(THDtype dtype, THDevice device, int ndim, const int64_t
     THStorage_release(s);
     return NULL;
   }
-  if (ndim) memcpy(t->size, sizes, (size_t)ndim * sizeof(int64_t));
-  THTensor_contiguousStrides(ndim, sizes, t->stride);
+  int64_t st = 1;
+  for (int d = ndim - 1; d >= 0; d--) { /* sizes and contiguous strides in one pass */
+    t->size[d] = sizes[d];
+    t->stride[d] = st;
+    st *= sizes[d] > 1 ? sizes[d] : 1;
+  }
   return t;
 }
 
