@@ -28,7 +28,7 @@ int THDtype_fromName(const char *name, THDtype *out) {
       *out = (THDtype)i;
       return TH_OK;
     }
-  return TH_setError("unknown dtype '%s'", name);
+  return TH_setError("[dtype] unknown dtype '%s'", name);
 }
 
 static _Thread_local TH_TLS_FAST int default_dtype_plus1; /* 0 means float32 */
@@ -77,7 +77,7 @@ THDtype THDtype_promote(THDtype a, THDtype b) {
 THScalar THScalar_fromDouble(double v) {
   THScalar s;
   s.f = v;
-  if (v == floor(v) && fabs(v) < 9.2e18) {
+  if (v == floor(v) && v >= -9.2233720368547758e18 && v < 9.2233720368547758e18) {
     s.kind = TH_KIND_INT;
     s.i = (int64_t)v;
   } else {

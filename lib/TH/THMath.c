@@ -137,15 +137,14 @@ static int check_pointwise(THOp op, int n, const THArg *args, THDtype compute, T
       nbool += args[i].t ? args[i].t->dtype == TH_BOOL : args[i].s.kind == TH_KIND_BOOL;
     if (nbool == 2)
       return TH_setError("[sub] subtraction, the `-` operator, with two bool tensors is not "
-                         "supported; use the `^` or logical_xor() operator instead");
+                         "supported; use logical_xor() instead");
     if (nbool == 1)
       return TH_setError("[sub] subtraction, the `-` operator, with a bool tensor is not "
-                         "supported; if you are trying to invert a mask, use the `~` or "
-                         "logical_not() operator instead");
+                         "supported; to invert a mask, use logical_not() instead");
   }
   if (op == TH_OP_neg && compute == TH_BOOL)
     return TH_setError("[neg] negation, the `-` operator, on a bool tensor is not supported; "
-                       "use the `~` or logical_not() operator instead");
+                       "use logical_not() instead");
   if (op == TH_OP_pow && THDtype_kind(compute) != TH_KIND_FLOAT && n == 2 && !args[1].t &&
       args[1].s.kind == TH_KIND_INT && args[1].s.i < 0)
     return TH_setError("[pow] integers to negative integer powers are not allowed");
@@ -341,8 +340,31 @@ THTensor *THTensor_neg(THTensor *out, THArg a) { return plain_op(TH_OP_neg, out,
 
 /* ======================================================================= fill, copy */
 
+/* PyTorch refuses values a dtype can't hold ("value cannot be converted ... without overflow"). */
+static int check_fits(const char *op, THDtype dtype, double v) {
+  double lo, hi;
+  switch (dtype) {
+  case TH_I8: lo = -128, hi = 127; break;
+  case TH_I16: lo = -32768, hi = 32767; break;
+  case TH_I32: lo = -2147483648.0, hi = 2147483647.0; break;
+  case TH_I64: lo = -9223372036854775808.0, hi = 9223372036854775807.0; break;
+  case TH_U8: lo = 0, hi = 255; break;
+  case TH_F16: lo = -65504, hi = 65504; break;
+  case TH_F32: case TH_BF16: lo = -3.4028234663852886e38, hi = 3.4028234663852886e38; break;
+  default: return TH_OK;
+  }
+  if (THDtype_isFloating(dtype) && !isfinite(v)) return TH_OK; /* inf and nan are floats */
+  /* for integers nan fails every comparison, so test the in-range case; int64's upper bound
+   * is 2^63 as a double, itself out of range */
+  if (!(v >= lo && v <= hi) || (dtype == TH_I64 && v >= 9223372036854775808.0))
+    return TH_setError("[%s] value %g cannot be converted to type %s without overflow", op, v,
+                       THDtype_name(dtype));
+  return TH_OK;
+}
+
 int THTensor_fill(THTensor *t, double value) {
   THKernel k;
+  if (check_fits("fill_", t->dtype, value) != TH_OK) return TH_ERROR;
   if (THDispatch_get(TH_OP_fill, THTensor_device(t), &k) != TH_OK) return TH_ERROR;
   THScalar s = THScalar_fromDouble(value);
   if (s.kind != TH_KIND_INT) s.i = (int64_t)value;

@@ -12,10 +12,15 @@ void THStorage_registerAllocator(THDeviceType type, const THDeviceAllocator *a) 
   device_allocators[type] = *a;
 }
 
+bool THStorage_deviceAvailable(THDeviceType type) {
+  return type == TH_DEVICE_CPU || ((unsigned)type < TH_NDEVICE_TYPES && device_allocators[type].alloc);
+}
+
 static void *device_alloc(THDevice d, size_t n) {
   if (d.type == TH_DEVICE_CPU) return THAlloc(n);
   if (!device_allocators[d.type].alloc) {
-    TH_setError("device type %d is not available in this build", d.type);
+    TH_setError("[%s] no allocator for this device: this build has no CUDA backend",
+                d.type == TH_DEVICE_CUDA ? "cuda" : "device");
     return NULL;
   }
   return device_allocators[d.type].alloc(d.index, n);
@@ -89,10 +94,10 @@ void THStorage_release(THStorage *s) {
 int THStorage_resize(THStorage *s, size_t nbytes) {
   if (nbytes <= s->nbytes) return TH_OK;
   if (!s->owned)
-    return TH_setError("cannot resize a tensor that wraps external memory (%zu bytes) to %zu bytes",
+    return TH_setError("[resize_] cannot resize a tensor that wraps external memory (%zu bytes) to %zu bytes",
                        s->nbytes, nbytes);
   if (s->device.type != TH_DEVICE_CPU)
-    return TH_setError("resizing device storage is not supported");
+    return TH_setError("[resize_] resizing device storage is not supported");
   void *p = THAlloc(nbytes);
   if (!p) return TH_ERROR;
   if (s->nbytes) memcpy(p, s->data, s->nbytes);

@@ -56,5 +56,7 @@ typedef struct {
   void (*free)(int device_index, void *ptr, size_t nbytes);
 } THDeviceAllocator;
 TH_API void THStorage_registerAllocator(THDeviceType type, const THDeviceAllocator *a);
+/* True when tensors can be made on this device type (the CPU always; others once registered). */
+TH_API bool THStorage_deviceAvailable(THDeviceType type);
 
 #endif

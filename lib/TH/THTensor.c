@@ -221,11 +221,15 @@ int64_t THTensor_getInt64(const THTensor *t, const int64_t *index) {
 
 /* ======================================================================= views */
 
+/* Error messages number dimensions and indices from 1 (negative ones as given), the way the
+ * Lua API that most users see counts them; TH_USER_POS turns a 0-based position into that. */
+#define TH_USER_POS(i) ((long long)((i) >= 0 ? (i) + 1 : (i)))
+
 int THTensor_wrapDim(const char *op, int dim, int ndim, int *out) {
   int n = ndim > 0 ? ndim : 1; /* a 0-dim tensor accepts dim 0 / -1 as PyTorch does */
   if (dim < -n || dim >= n)
-    return TH_setError("[%s] dimension out of range (expected to be in range of [%d, %d], but got %d)",
-                       op, -n, n - 1, dim);
+    return TH_setError("[%s] dimension out of range (expected to be in range of [%d, %d], but got %lld)",
+                       op, -n, n, TH_USER_POS(dim));
   *out = dim < 0 ? dim + n : dim;
   return TH_OK;
 }
@@ -364,10 +368,11 @@ THTensor *THTensor_narrow(const THTensor *t, int dim, int64_t start, int64_t len
     return NULL;
   }
   if (THTensor_wrapDim("narrow", dim, t->ndim, &d) != TH_OK) return NULL;
+  int64_t given = start;
   if (start < 0) start += t->size[d];
   if (start < 0 || length < 0 || start > t->size[d] || start + length > t->size[d]) {
     TH_setError("[narrow] start %lld and length %lld are out of range for dimension %d of size %lld",
-                (long long)start, (long long)length, d + 1, (long long)t->size[d]);
+                TH_USER_POS(given), (long long)length, d + 1, (long long)t->size[d]);
     return NULL;
   }
   THTensor *v = view_of(t, t->ndim, t->size, t->stride, t->offset + start * t->stride[d]);
@@ -385,7 +390,7 @@ THTensor *THTensor_select(const THTensor *t, int dim, int64_t index) {
   int64_t n = t->size[d];
   if (index < -n || index >= n) {
     TH_setError("[select] index %lld is out of range for dimension %d of size %lld",
-                (long long)index, d + 1, (long long)n);
+                TH_USER_POS(index), d + 1, (long long)n);
     return NULL;
   }
   if (index < 0) index += n;

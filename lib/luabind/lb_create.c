@@ -108,7 +108,8 @@ static void collect(lua_State *L, int idx, int d, TableScan *sc) {
     if (t == LUA_TNUMBER) {
       double v = lua_tonumber(L, idx);
       sc->any_number = true;
-      if (v != floor(v) || !isfinite(v)) sc->any_float = true;
+      if (v != floor(v) || !(v >= -9.2233720368547758e18 && v < 9.2233720368547758e18))
+        sc->any_float = true; /* also inf, nan and integers beyond int64 */
       if (sc->out) sc->out[sc->pos] = v;
     } else if (t == LUA_TBOOLEAN) {
       sc->any_bool = true;
@@ -258,6 +259,11 @@ static int lb_promote_types(lua_State *L) {
   return 1;
 }
 /* result_type(a, b): PyTorch's result type of an op on a and b (tensors or numbers) */
+static int lb_device_available(lua_State *L) {
+  lua_pushboolean(L, THStorage_deviceAvailable((THDeviceType)luaL_checkinteger(L, 1)));
+  return 1;
+}
+
 static int lb_result_type(lua_State *L) {
   THArg args[2] = {lb_checkarg(L, 1), lb_checkarg(L, 2)};
   lua_pushinteger(L, THMath_resultType(2, args));
@@ -274,7 +280,7 @@ void lb_open_create(lua_State *L) {
       {"get_default_dtype", lb_get_default_dtype}, {"set_default_dtype", lb_set_default_dtype},
       {"memory_stats", lb_memory_stats}, {"empty_cache", lb_empty_cache},
       {"dtypes", lb_dtype_names},  {"promote_types", lb_promote_types},
-      {"result_type", lb_result_type},
+      {"result_type", lb_result_type}, {"device_available", lb_device_available},
       {NULL, NULL}};
   lb_register(L, funcs);
 }

@@ -1,6 +1,7 @@
 /* lb_tensor.c: the tensor userdata, argument checking, and the methods that query or
  * rearrange a tensor without arithmetic (sizes, views, copies, item, raw values). */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "lb.h"
 
@@ -46,7 +47,35 @@ void lb_fill(lua_State *L, THTensor **slot, THTensor *t) {
   lb_gc_pressure(L);
 }
 
-int lb_error(lua_State *L) { return luaL_error(L, "%s", TH_lastError()); }
+/* The source prefix ("@/path/lua/torch/") of the Lua half of the library, set by init.lua. */
+static char package_prefix[1024];
+
+static int lb_set_package_dir(lua_State *L) {
+  snprintf(package_prefix, sizeof package_prefix, "@%s", luaL_checkstring(L, 1));
+  return 0;
+}
+
+/* Pushes "source:line: " of the first Lua frame outside the library, or "". */
+static void push_user_where(lua_State *L) {
+  lua_Debug ar;
+  size_t plen = strlen(package_prefix);
+  for (int level = 1; lua_getstack(L, level, &ar); level++) {
+    lua_getinfo(L, "Sl", &ar);
+    if (ar.currentline <= 0) continue;
+    if (plen > 1 && strncmp(ar.source, package_prefix, plen) == 0) continue;
+    lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+    return;
+  }
+  lua_pushliteral(L, "");
+}
+
+/* Raises TH_lastError(), prefixed with the user's line that led to it. */
+int lb_error(lua_State *L) {
+  push_user_where(L);
+  lua_pushstring(L, TH_lastError());
+  lua_concat(L, 2);
+  return lua_error(L);
+}
 
 int lb_push(lua_State *L, THTensor *t) {
   if (!t) return lb_error(L);
@@ -256,8 +285,9 @@ static int lb_item(lua_State *L) {
   int64_t n = THTensor_numel(t);
   if (n != 1) {
     char buf[TH_SHAPE_STRLEN];
-    return luaL_error(L, "[item] a tensor with %lld elements (shape %s) cannot be converted to a number; item() needs exactly one element",
-                      (long long)n, TH_formatShape(buf, t->ndim, t->size));
+    TH_setError("[item] a tensor with %lld elements (shape %s) cannot be converted to a number; "
+                "item() needs exactly one element", (long long)n, TH_formatShape(buf, t->ndim, t->size));
+    return lb_error(L);
   }
   if (THTensor_device(t).type != TH_DEVICE_CPU) return luaL_error(L, "[item] tensor is not on the CPU");
   int64_t zero[TH_MAX_DIMS] = {0};
@@ -539,7 +569,7 @@ void lb_open_tensor(lua_State *L) {
       {"copy_", lb_copy_},      {"resize_", lb_resize_},
       {"set_", lb_set_},        {"is_same", lb_is_same},
       {"shares_storage", lb_shares_storage}, {"version", lb_version},
-      {"requires_grad", lb_requires_grad},
+      {"requires_grad", lb_requires_grad}, {"set_package_dir", lb_set_package_dir},
       {NULL, NULL}};
   lb_register(L, funcs);
 }

@@ -138,6 +138,7 @@ end
 -- x:to(dtype), x:to('cpu'), x:to(other_tensor), x:to({dtype =, device =, copy =})
 function Tensor.to(x, a, b)
   local opts = {}
+  local known = { dtype = true, device = true, copy = true, non_blocking = true, memory_format = true }
   if is_tensor(a) then
     opts.dtype, opts.device = a.dtype, a.device
   elseif type(a) == 'table' and getmetatable(a) == nil then
@@ -147,12 +148,15 @@ function Tensor.to(x, a, b)
     if ok then opts.dtype = d else opts.device = a end
     if type(b) == 'table' then for k, v in pairs(b) do opts[k] = v end end
   end
+  for k in pairs(opts) do
+    if not known[k] then torch._error(string.format('[to] unknown option "%s"', tostring(k))) end
+  end
   local r = x
   if opts.device ~= nil then
     local dev = torch.device(opts.device)
     if dev ~= x.device then
-      error(string.format('[to] cannot move a tensor from %s to %s: this build has no CUDA backend',
-        tostring(x.device), tostring(dev)), 2)
+      torch._error(string.format('[to] cannot move a tensor from %s to %s: this build has no CUDA backend',
+        tostring(x.device), tostring(dev)))
     end
   end
   if opts.dtype ~= nil then r = to_dtype(r, opts.dtype) end
@@ -184,11 +188,11 @@ Tensor._getters = getters
 
 local setters = {}
 function setters.requires_grad(x, v)
-  if type(v) ~= 'boolean' then error('requires_grad must be a boolean, got ' .. type(v), 3) end
+  if type(v) ~= 'boolean' then torch._error('requires_grad must be a boolean, got ' .. type(v)) end
   core.requires_grad(x, v)
 end
 function setters.data(x, v)
-  if not is_tensor(v) then error('data must be set to a Tensor, got ' .. type(v), 3) end
+  if not is_tensor(v) then torch._error('data must be set to a Tensor, got ' .. type(v)) end
   core.set_(x, v)
 end
 Tensor._setters = setters
@@ -206,25 +210,36 @@ local function index_view(x, key)
   if type(key) == 'number' then
     return core.select(x, 1, key)
   end
-  local r, dim = x, 1
-  for k = 1, #key do
-    local spec = key[k]
+  local r, dim = x, 1 -- dim: position in r; user_dim: the dimension of x the entry refers to
+  for user_dim = 1, #key do
+    local spec = key[user_dim]
     if type(spec) == 'number' then
+      if core.dim(r) < dim then
+        torch._error(string.format('[index] too many indices: the tensor has %d dimensions', core.dim(x)))
+      end
+      local n = c_size(r, dim)
+      if spec == 0 or spec > n or spec < -n then
+        torch._error(string.format('[index] index %d is out of range for dimension %d of size %d',
+          spec, user_dim, n))
+      end
       r = core.select(r, dim, spec)
     elseif type(spec) == 'table' then
+      if core.dim(r) < dim then
+        torch._error(string.format('[index] too many indices: the tensor has %d dimensions', core.dim(x)))
+      end
       local n = c_size(r, dim)
       local a, b = spec[1] or 1, spec[2] or spec[1] or n
       if spec[1] == nil then a, b = 1, n end
       if a < 0 then a = n + a + 1 end
       if b < 0 then b = n + b + 1 end
       if a < 1 or b > n or b < a - 1 then
-        error(string.format('[index] range {%d, %d} is out of bounds for dimension %d of size %d',
-          spec[1] or 1, spec[2] or n, dim, n), 3)
+        torch._error(string.format('[index] range {%d, %d} is out of bounds for dimension %d of size %d',
+          spec[1] or 1, spec[2] or n, user_dim, n))
       end
       r = core.narrow(r, dim, a, b - a + 1)
       dim = dim + 1
     else
-      error('[index] index entries must be numbers or {first, last} tables, got ' .. type(spec), 3)
+      torch._error('[index] index entries must be numbers or {first, last} tables, got ' .. type(spec))
     end
   end
   return r
@@ -257,11 +272,11 @@ mt.__newindex = function(x, k, v)
     local dst = index_view(x, k)
     if is_tensor(v) then core.copy_(dst, v)
     elseif type(v) == 'number' or type(v) == 'boolean' then core.fill_(dst, v)
-    else error('[index] can only assign a number or a Tensor, got ' .. type(v), 2) end
+    else torch._error('[index] can only assign a number or a Tensor, got ' .. type(v)) end
     return
   end
   if is_tensor(k) and torch._index_set then return torch._index_set(x, k, v) end
-  error(string.format('cannot set field "%s" of a Tensor', tostring(k)), 2)
+  torch._error(string.format('cannot set field "%s" of a Tensor', tostring(k)))
 end
 
 -- ---------------------------------------------------------------------------- operators
@@ -272,7 +287,7 @@ mt.__div = core.__div
 mt.__pow = core.__pow
 mt.__unm = core.__neg
 mt.__len = function(x)
-  if core.dim(x) == 0 then error('len() of a 0-d tensor', 2) end
+  if core.dim(x) == 0 then torch._error('len() of a 0-d tensor') end
   return c_size(x, 1)
 end
 mt.__tostring = function(x) return require('torch.print').format(x) end

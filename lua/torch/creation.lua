@@ -6,6 +6,9 @@ local torch = require 'torch'
 local core = torch._core
 local is_tensor = torch.is_tensor
 
+-- integral and within int64 (so not inf, nan or 1e20): such numbers infer int64
+local function is_int(v) return v == math.floor(v) and v >= -2^63 and v < 2^63 end
+
 -- ---------------------------------------------------------------------------- options
 local known_options = {
   dtype = true, device = true, requires_grad = true, out = true, layout = true,
@@ -21,29 +24,32 @@ end
 local function check_options(fname, opts, extra)
   for k in pairs(opts) do
     if not known_options[k] and not (extra and extra[k]) then
-      error(string.format('[%s] unknown option "%s"', fname, tostring(k)), 4)
+      torch._error(string.format('[%s] unknown option "%s"', fname, tostring(k)))
     end
   end
   if opts.layout ~= nil and opts.layout ~= torch.strided then
     if opts.layout == torch.sparse_coo then
-      error(string.format('[%s] layout torch.sparse_coo is not supported yet (only torch.strided)', fname), 4)
+      torch._error(string.format('[%s] layout torch.sparse_coo is not supported yet (only torch.strided)', fname))
     end
-    error(string.format('[%s] unknown layout %s', fname, tostring(opts.layout)), 4)
+    torch._error(string.format('[%s] unknown layout %s', fname, tostring(opts.layout)))
   end
   if opts.pin_memory then
-    error(string.format('[%s] pin_memory needs a CUDA device, and this build has none', fname), 4)
+    torch._error(string.format('[%s] pin_memory needs a CUDA device, and this build has none', fname))
   end
   if opts.requires_grad ~= nil and type(opts.requires_grad) ~= 'boolean' then
-    error(string.format('[%s] requires_grad must be a boolean', fname), 4)
+    torch._error(string.format('[%s] requires_grad must be a boolean', fname))
   end
   if opts.out ~= nil and not is_tensor(opts.out) then
-    error(string.format('[%s] out must be a Tensor', fname), 4)
+    torch._error(string.format('[%s] out must be a Tensor', fname))
   end
 end
 
 -- Splits (sizes..., opts) into a sizes table and an options table.
 local function sizes_and_options(fname, ...)
   local n = select('#', ...)
+  if n == 0 then
+    torch._error(string.format('[%s] expected sizes (numbers, a table or a torch.Size)', fname))
+  end
   local last = select(n, ...)
   local opts = {}
   if n > 0 and (is_options(last) or (type(last) == 'table' and next(last) == nil and n > 1)) then
@@ -59,8 +65,8 @@ local function sizes_and_options(fname, ...)
     for i = 1, n do
       local s = select(i, ...)
       if type(s) ~= 'number' then
-        error(string.format('[%s] sizes must be numbers, a table or a torch.Size; argument %d is a %s',
-          fname, i, type(s)), 3)
+        torch._error(string.format('[%s] sizes must be numbers, a table or a torch.Size; argument %d is a %s',
+          fname, i, type(s)))
       end
       sizes[i] = s
     end
@@ -73,6 +79,10 @@ local function resolve(fname, opts, default_dtype)
   local dtype = opts.dtype ~= nil and torch._todtype(opts.dtype, fname) or default_dtype
     or torch.get_default_dtype()
   local dev = opts.device ~= nil and torch.device(opts.device) or nil
+  if dev and not core.device_available(dev._type) then
+    torch._error(string.format('[%s] device %s is not available: this build has no %s backend',
+      fname, tostring(dev), dev.type:upper()))
+  end
   return dtype, dev and dev._type or 0, dev and dev._index or 0
 end
 
@@ -81,8 +91,8 @@ local function finish(fname, t, opts)
   if opts.out ~= nil then
     local out = opts.out
     if opts.dtype ~= nil and out.dtype ~= t.dtype then
-      error(string.format('[%s] dtype %s does not match the dtype of out= (%s)', fname,
-        tostring(t.dtype), tostring(out.dtype)), 3)
+      torch._error(string.format('[%s] dtype %s does not match the dtype of out= (%s)', fname,
+        tostring(t.dtype), tostring(out.dtype)))
     end
     core.resize_(out, core.size(t))
     core.copy_(out, t)
@@ -90,8 +100,8 @@ local function finish(fname, t, opts)
   end
   if opts.requires_grad then
     if not t.dtype.is_floating_point then
-      error(string.format('[%s] only tensors of floating point dtype can require gradients (got %s)',
-        fname, tostring(t.dtype)), 3)
+      torch._error(string.format('[%s] only tensors of floating point dtype can require gradients (got %s)',
+        fname, tostring(t.dtype)))
     end
     core.requires_grad(t, true)
   end
@@ -120,20 +130,20 @@ torch.ones = make_filled('ones', 1)
 function torch.full(size, value, opts)
   opts = opts or {}
   if type(size) == 'number' then size = { size } end
-  if type(size) ~= 'table' then error('[full] size must be a table or a torch.Size', 2) end
+  if type(size) ~= 'table' then torch._error('[full] size must be a table or a torch.Size') end
   if type(value) ~= 'number' and type(value) ~= 'boolean' then
-    error('[full] fill_value must be a number or a boolean, got ' .. type(value), 2)
+    torch._error('[full] fill_value must be a number or a boolean, got ' .. type(value))
   end
   check_options('full', opts)
   local default = type(value) == 'boolean' and torch.bool
-    or (value == math.floor(value) and value - value == 0 and torch.int64) or nil
+    or (is_int(value) and torch.int64) or nil
   local dtype, dt, di = resolve('full', opts, default)
   return finish('full', core.full(size, value, dtype.id, dt, di), opts)
 end
 
 -- ---------------------------------------------------------------------------- _like
 local function like_args(fname, x, opts)
-  if not is_tensor(x) then error(string.format('[%s] expected a Tensor, got %s', fname, type(x)), 3) end
+  if not is_tensor(x) then torch._error(string.format('[%s] expected a Tensor, got %s', fname, type(x))) end
   opts = opts or {}
   check_options(fname, opts)
   local dtype = opts.dtype ~= nil and torch._todtype(opts.dtype, fname) or x.dtype
@@ -156,7 +166,7 @@ end
 function torch.full_like(x, value, opts)
   local sizes, dtype, dt, di, o = like_args('full_like', x, opts)
   if type(value) ~= 'number' and type(value) ~= 'boolean' then
-    error('[full_like] fill_value must be a number or a boolean, got ' .. type(value), 2)
+    torch._error('[full_like] fill_value must be a number or a boolean, got ' .. type(value))
   end
   return finish('full_like', core.full(sizes, value, dtype.id, dt, di), o)
 end
@@ -166,7 +176,7 @@ end
 function torch.tensor(data, opts)
   opts = opts or {}
   check_options('tensor', opts)
-  if opts.out ~= nil then error('[tensor] does not take out=', 2) end
+  if opts.out ~= nil then torch._error('[tensor] does not take out=') end
   local dtype = opts.dtype ~= nil and torch._todtype(opts.dtype, 'tensor') or nil
   local t
   if is_tensor(data) then
@@ -198,7 +208,7 @@ function torch.from_pointer(ptr, sizes, opts)
     addr = tonumber(ffi.cast('uintptr_t', ptr))
     if owner == nil then owner = ptr end
   elseif type(ptr) ~= 'number' and type(ptr) ~= 'userdata' then
-    error('[from_pointer] expected an FFI pointer, light userdata or address, got ' .. type(ptr), 2)
+    torch._error('[from_pointer] expected an FFI pointer, light userdata or address, got ' .. type(ptr))
   end
   if type(sizes) == 'number' then sizes = { sizes } end
   local dtype = opts.dtype ~= nil and torch._todtype(opts.dtype, 'from_pointer') or torch.get_default_dtype()
@@ -207,7 +217,6 @@ function torch.from_pointer(ptr, sizes, opts)
 end
 
 -- ---------------------------------------------------------------------------- ranges
-local function is_int(v) return v == math.floor(v) and v - v == 0 end
 
 -- arange(end), arange(start, end), arange(start, end, step), each with optional opts
 function torch.arange(...)
@@ -217,30 +226,41 @@ function torch.arange(...)
   check_options('arange', opts)
   for i = 1, n do
     if type(args[i]) ~= 'number' then
-      error(string.format('[arange] argument %d must be a number, got %s', i, type(args[i])), 2)
+      torch._error(string.format('[arange] argument %d must be a number, got %s', i, type(args[i])))
     end
   end
   local start, stop, step
   if n == 1 then start, stop, step = 0, args[1], 1
   elseif n == 2 then start, stop, step = args[1], args[2], 1
   elseif n == 3 then start, stop, step = args[1], args[2], args[3]
-  else error('[arange] expected 1 to 3 numbers (end | start, end | start, end, step)', 2) end
+  else torch._error('[arange] expected 1 to 3 numbers (end | start, end | start, end, step)') end
   local default = (is_int(start) and is_int(stop) and is_int(step)) and torch.int64 or nil
   local dtype, dt, di = resolve('arange', opts, default)
   return finish('arange', core.arange(start, stop, step, dtype.id, dt, di), opts)
 end
 
-function torch.range(start, stop, step, opts) -- Torch7's inclusive range (deprecated in PyTorch)
+-- torch.range(start, end [, step] [, opts]): Torch7's range, end included (deprecated in
+-- PyTorch, kept for Torch7 scripts); always the default float dtype unless opts.dtype.
+function torch.range(start, stop, step, opts)
+  if type(step) == 'table' then step, opts = nil, step end
+  opts = opts or {}
+  check_options('range', opts)
   step = step or 1
-  local dtype, dt, di = resolve('range', opts or {}, nil)
-  return core.arange(start, stop + step / 2, step, dtype.id, dt, di)
+  if type(start) ~= 'number' or type(stop) ~= 'number' or type(step) ~= 'number' then
+    torch._error('[range] expected numbers start, end and step')
+  end
+  if step == 0 then torch._error('[range] step must be nonzero') end
+  local dtype, dt, di = resolve('range', opts)
+  local n = math.floor((stop - start) / step) + 1
+  if n < 0 then n = 0 end
+  return finish('range', core.arange(start, start + (n - 0.5) * step, step, dtype.id, dt, di), opts)
 end
 
 function torch.linspace(start, stop, steps, opts)
   opts = opts or {}
   check_options('linspace', opts)
   if type(start) ~= 'number' or type(stop) ~= 'number' or type(steps) ~= 'number' then
-    error('[linspace] expected numbers start, end, steps', 2)
+    torch._error('[linspace] expected numbers start, end, steps')
   end
   local dtype, dt, di = resolve('linspace', opts)
   return finish('linspace', core.linspace(start, stop, steps, dtype.id, dt, di), opts)
@@ -253,7 +273,7 @@ function torch.logspace(start, stop, steps, base, opts)
   check_options('logspace', opts, { base = true })
   base = base or opts.base or 10
   if type(start) ~= 'number' or type(stop) ~= 'number' or type(steps) ~= 'number' then
-    error('[logspace] expected numbers start, end, steps', 2)
+    torch._error('[logspace] expected numbers start, end, steps')
   end
   local o = {}
   for k, v in pairs(opts) do if k ~= 'base' then o[k] = v end end
@@ -266,7 +286,7 @@ function torch.eye(n, m, opts)
   if type(m) == 'table' then m, opts = nil, m end
   opts = opts or {}
   check_options('eye', opts)
-  if type(n) ~= 'number' then error('[eye] n must be a number, got ' .. type(n), 2) end
+  if type(n) ~= 'number' then torch._error('[eye] n must be a number, got ' .. type(n)) end
   local dtype, dt, di = resolve('eye', opts)
   return finish('eye', core.eye(n, m or n, dtype.id, dt, di), opts)
 end
@@ -279,7 +299,7 @@ setmetatable(torch.Tensor, {
       return torch.tensor(first, { dtype = torch.get_default_dtype() })
     end
     if is_tensor(first) then return core.as_strided(first, core.size(first), core.stride(first)) end
-    if first == nil then return torch.empty({}) end
+    if first == nil then return torch.empty(0) end
     return torch.empty(first, ...)
   end,
 })
