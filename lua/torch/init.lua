@@ -11,6 +11,24 @@ local torch = {}
 package.loaded.torch = torch
 torch._core = core
 
+-- Errors raised by the Lua half of the library point at the user's line: the first stack
+-- frame that is neither C nor a file of this package.
+local package_dir = debug.getinfo(1, 'S').source:match('^@(.*[/\\])') or ''
+core.set_package_dir(package_dir)
+local function in_package(source)
+  return source:sub(1, 1) == '@' and source:sub(2, #package_dir + 1) == package_dir
+end
+function torch._error(msg)
+  local level = 2
+  while true do
+    local info = debug.getinfo(level + 1, 'S')
+    if not info then break end
+    if info.what ~= 'C' and not in_package(info.source) then break end
+    level = level + 1
+  end
+  error(msg, level + 1)
+end
+
 -- ---------------------------------------------------------------------------- dtypes
 local dtype_mt = {
   __tostring = function(d) return 'torch.' .. d.name end,
@@ -41,7 +59,7 @@ function torch._todtype(d, where)
     local r = torch._dtype_by_name[d:gsub('^torch%.', '')]
     if r then return r end
   end
-  error(string.format('%sunknown dtype %s', where and ('[' .. where .. '] ') or '', tostring(d)), 3)
+  torch._error(string.format('%sunknown dtype %s', where and ('[' .. where .. '] ') or '', tostring(d)))
 end
 
 function torch.get_default_dtype() return torch._dtypes[core.get_default_dtype()] end
@@ -69,12 +87,12 @@ local device_cache = {}
 function torch.device(spec, index)
   if getmetatable(spec) == device_mt then return spec end
   if type(spec) ~= 'string' then
-    error('[device] expected a device string like "cpu" or "cuda:0", got ' .. type(spec), 2)
+    torch._error('[device] expected a device string like "cpu" or "cuda:0", got ' .. type(spec))
   end
   local typ, idx = spec:match('^(%a+):(%d+)$')
   if not typ then typ, idx = spec, index or 0 end
   if not device_types[typ] then
-    error(string.format('[device] unknown device type "%s" (expected cpu or cuda)', spec), 2)
+    torch._error(string.format('[device] unknown device type "%s" (expected cpu or cuda)', spec))
   end
   idx = tonumber(idx)
   local key = typ .. ':' .. idx
