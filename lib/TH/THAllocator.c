@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include "THAllocator.h"
+#include "THPool.h"
 
 #define TH_SMALL_MAX (1u << 20)
 #define TH_THREAD_CACHE_MAX ((size_t)64 << 20)
@@ -33,9 +34,12 @@ static int size_class(size_t n, size_t *rounded) {
 }
 
 typedef struct FreeBlock { struct FreeBlock *next; } FreeBlock;
+#define TH_MAX_WATCHED_POOLS 8
 typedef struct {
   FreeBlock *lists[TH_NCLASSES];
   size_t bytes;
+  THPool *pools[TH_MAX_WATCHED_POOLS]; /* header pools of this thread, drained at exit */
+  int npools;
 } ThreadCache;
 
 static pthread_key_t cache_key;
@@ -54,6 +58,8 @@ static void thread_cache_flush(ThreadCache *c) {
 }
 
 static void thread_cache_destroy(void *p) {
+  ThreadCache *c = p;
+  for (int i = 0; i < c->npools; i++) THPool_drain(c->pools[i]);
   thread_cache_flush(p);
   free(p);
 }
@@ -68,6 +74,11 @@ static ThreadCache *get_thread_cache(void) {
   pthread_setspecific(cache_key, c);
   thread_cache = c;
   return c;
+}
+
+void THPool_watch(THPool *pool) {
+  ThreadCache *c = get_thread_cache();
+  if (c && c->npools < TH_MAX_WATCHED_POOLS) c->pools[c->npools++] = pool;
 }
 
 /* ---- large blocks ---- */

@@ -7,10 +7,12 @@
 
 /* ======================================================================= userdata, GC */
 
-/* The Lua GC sees only the 8-byte userdata; tensor bytes live in lib/TH.  When the bytes
- * lib/TH has handed out pass a threshold, run a full collection, then set the next threshold
- * at twice what survived (at least LB_GC_MIN more), so loops stay bounded without the user
- * calling collectgarbage(). */
+/* The Lua GC sees only the small userdata; tensor bytes live in lib/TH.  When the bytes lib/TH
+ * has handed out pass a threshold, run a full collection, then set the next threshold at what
+ * survived plus the largest of: LB_GC_MIN, what survived, and the Lua heap's own size.  Loops
+ * stay bounded without the user calling collectgarbage(), and since a collection costs time in
+ * proportion to the Lua heap, a big heap is never collected more often than its size in tensor
+ * bytes is allocated. */
 #define LB_GC_MIN ((size_t)32 << 20)
 static _Thread_local TH_TLS_FAST size_t gc_threshold = LB_GC_MIN;
 
@@ -19,7 +21,10 @@ static void lb_gc_pressure(lua_State *L) {
   if (TH_LIKELY(live < gc_threshold)) return;
   lua_gc(L, LUA_GCCOLLECT, 0);
   live = THAllocator_liveBytes();
-  gc_threshold = live * 2 > live + LB_GC_MIN ? live * 2 : live + LB_GC_MIN;
+  size_t heap = (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024, extra = LB_GC_MIN;
+  if (live > extra) extra = live;
+  if (heap > extra) extra = heap;
+  gc_threshold = live + extra;
 }
 
 /* A tensor userdata is a box of two words: the tensor and the address of lb_tensor_magic.

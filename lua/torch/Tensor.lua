@@ -270,7 +270,10 @@ mt.__newindex = function(x, k, v)
   local tk = type(k)
   if tk == 'number' or (tk == 'table' and not is_tensor(k)) then
     local dst = index_view(x, k)
-    if is_tensor(v) then core.copy_(dst, v)
+    if is_tensor(v) then
+      -- as in PyTorch, leading size-1 dims of the value are dropped to fit the target
+      while core.dim(v) > core.dim(dst) and c_size(v, 1) == 1 do v = core.select(v, 1, 1) end
+      core.copy_(dst, v)
     elseif type(v) == 'number' or type(v) == 'boolean' then core.fill_(dst, v)
     else torch._error('[index] can only assign a number or a Tensor, got ' .. type(v)) end
     return
