@@ -93,9 +93,11 @@ int lb_push(lua_State *L, THTensor *t) {
   return 1;
 }
 
+/* lua_touserdata is NULL for non-userdata, and lua_objlen is 0 for a light userdata, so two
+ * calls tell a tensor box from anything else. */
 static LBTensorBox *tobox(lua_State *L, int idx) {
-  if (lua_type(L, idx) != LUA_TUSERDATA || lua_objlen(L, idx) != sizeof(LBTensorBox)) return NULL;
   LBTensorBox *box = lua_touserdata(L, idx);
+  if (!box || lua_objlen(L, idx) != sizeof(LBTensorBox)) return NULL;
   return box->magic == &lb_tensor_magic ? box : NULL;
 }
 
