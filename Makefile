@@ -14,7 +14,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
 DEB_PACKAGES := build-essential cmake pkg-config luajit libluajit-5.1-dev \
-                libopenblas-openmp-dev lua-busted luarocks gnuplot-nox
+                libopenblas-openmp-dev libsleef-dev lua-busted luarocks gnuplot-nox
 
 .PHONY: all deps build demo check bench sanitize-build sanitize-check clean
 

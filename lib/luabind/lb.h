@@ -43,6 +43,7 @@ THArg lb_checkarg(lua_State *L, int idx);
 
 void lb_open_tensor(lua_State *L); /* register into the table at the top (metatable upvalue below it) */
 void lb_open_ops(lua_State *L);
+void lb_open_pointwise(lua_State *L);
 void lb_open_create(lua_State *L);
 
 /* Registers funcs into the table at -2 with the metatable at -1 as their upvalue. */

@@ -17,6 +17,7 @@ int luaopen_torch_core(lua_State *L) {
   lua_setfield(L, -2, "__name");
   lb_open_tensor(L);
   lb_open_ops(L);
+  lb_open_pointwise(L);
   lb_open_create(L);
   lua_setfield(L, -2, "Tensor");
   return 1;

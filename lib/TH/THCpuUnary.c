@@ -1,0 +1,407 @@
+/* THCpuUnary.c: CPU kernels of the one-operand elementwise rows of THOps.def (exp, log, sin,
+ * sigmoid, floor, isnan, ...), registered per dtype with THCpu_registerLoop.
+ *
+ * Floating functions are written once as kernels over contiguous float / double arrays
+ * (vectorised through THCpuVec.h where libm would be scalar).  A strided run, and every
+ * float16 / bfloat16 run, is gathered into a small float buffer, computed there and
+ * scattered back, so every layout and 16-bit dtype shares the one vectorised kernel.
+ * Integer-valued ops (abs, sign, floor of an int, ...) use THCpuLoops.h's loop macros.
+ * Rows flagged FLOATRESULT only ever see floating inputs: THMath_pointwise converts
+ * integers to the default float dtype first.
+ */
+#define _GNU_SOURCE /* lgammaf_r, lgamma_r: lgamma without the global signgam */
+#include <math.h>
+#include <string.h>
+#include "THCpuLoops.h"
+#include "THCpuVec.h"
+
+/* ======================================================================= array runners */
+
+#define CHUNK 256
+
+typedef void (*ArrF32)(float *y, const float *x, int64_t n, const THOpParams *p);
+typedef void (*ArrF64)(double *y, const double *x, int64_t n, const THOpParams *p);
+
+static void run_f32(char **d, const int64_t *s, int64_t n, const THOpParams *p, ArrF32 f) {
+  if (s[0] == sizeof(float) && s[1] == sizeof(float)) {
+    f((float *)d[0], (const float *)d[1], n, p);
+    return;
+  }
+  float buf[CHUNK];
+  for (int64_t i = 0; i < n; i += CHUNK) {
+    int64_t m = n - i < CHUNK ? n - i : CHUNK;
+    const char *px = d[1] + i * s[1];
+    char *po = d[0] + i * s[0];
+    for (int64_t j = 0; j < m; j++) buf[j] = *(const float *)(px + j * s[1]);
+    f(buf, buf, m, p);
+    for (int64_t j = 0; j < m; j++) *(float *)(po + j * s[0]) = buf[j];
+  }
+}
+
+static void run_f64(char **d, const int64_t *s, int64_t n, const THOpParams *p, ArrF64 f) {
+  if (s[0] == sizeof(double) && s[1] == sizeof(double)) {
+    f((double *)d[0], (const double *)d[1], n, p);
+    return;
+  }
+  double buf[CHUNK];
+  for (int64_t i = 0; i < n; i += CHUNK) {
+    int64_t m = n - i < CHUNK ? n - i : CHUNK;
+    const char *px = d[1] + i * s[1];
+    char *po = d[0] + i * s[0];
+    for (int64_t j = 0; j < m; j++) buf[j] = *(const double *)(px + j * s[1]);
+    f(buf, buf, m, p);
+    for (int64_t j = 0; j < m; j++) *(double *)(po + j * s[0]) = buf[j];
+  }
+}
+
+/* float16 (bf = false) or bfloat16 (bf = true): computed in float, rounded once on store. */
+static void run_h16(char **d, const int64_t *s, int64_t n, const THOpParams *p, ArrF32 f,
+                    bool bf) {
+  float buf[CHUNK];
+  for (int64_t i = 0; i < n; i += CHUNK) {
+    int64_t m = n - i < CHUNK ? n - i : CHUNK;
+    const char *px = d[1] + i * s[1];
+    char *po = d[0] + i * s[0];
+    if (bf) {
+      for (int64_t j = 0; j < m; j++) buf[j] = th_bfloat162float(*(const uint16_t *)(px + j * s[1]));
+      f(buf, buf, m, p);
+      for (int64_t j = 0; j < m; j++) *(uint16_t *)(po + j * s[0]) = th_float2bfloat16(buf[j]);
+    } else {
+      for (int64_t j = 0; j < m; j++) buf[j] = th_half2float(*(const uint16_t *)(px + j * s[1]));
+      f(buf, buf, m, p);
+      for (int64_t j = 0; j < m; j++) *(uint16_t *)(po + j * s[0]) = th_float2half(buf[j]);
+    }
+  }
+}
+
+/* The four floating loops NAME_F32 .. NAME_BF16 of an op with array kernels NAME_a32 and
+ * NAME_a64. */
+#define DEF_FLOAT_LOOPS(NAME)                                                               \
+  __attribute__((unused)) static void NAME##_F32(char **d, const int64_t *s, int64_t n, const THOpParams *p) {     \
+    run_f32(d, s, n, p, NAME##_a32);                                                        \
+  }                                                                                         \
+  __attribute__((unused)) static void NAME##_F64(char **d, const int64_t *s, int64_t n, const THOpParams *p) {     \
+    run_f64(d, s, n, p, NAME##_a64);                                                        \
+  }                                                                                         \
+  __attribute__((unused)) static void NAME##_F16(char **d, const int64_t *s, int64_t n, const THOpParams *p) {     \
+    run_h16(d, s, n, p, NAME##_a32, false);                                                 \
+  }                                                                                         \
+  __attribute__((unused)) static void NAME##_BF16(char **d, const int64_t *s, int64_t n, const THOpParams *p) {    \
+    run_h16(d, s, n, p, NAME##_a32, true);                                                  \
+  }
+
+#define REG_FLOAT_LOOPS(OP, NAME)                     \
+  THCpu_registerLoop(TH_OP_##OP, TH_F32, NAME##_F32);  \
+  THCpu_registerLoop(TH_OP_##OP, TH_F64, NAME##_F64);  \
+  THCpu_registerLoop(TH_OP_##OP, TH_F16, NAME##_F16);  \
+  THCpu_registerLoop(TH_OP_##OP, TH_BF16, NAME##_BF16);
+
+/* Array kernels straight from THCpuVec (exp, log, sin, ..., floor, rint). */
+#define DEF_VEC_ARRAYS(NAME, ULP, SF, SD)                                                   \
+  static void NAME##_a32(float *y, const float *x, int64_t n, const THOpParams *p) {       \
+    (void)p;                                                                                \
+    THVec_##NAME##_f32(y, x, n);                                                            \
+  }                                                                                         \
+  static void NAME##_a64(double *y, const double *x, int64_t n, const THOpParams *p) {     \
+    (void)p;                                                                                \
+    THVec_##NAME##_f64(y, x, n);                                                            \
+  }                                                                                         \
+  DEF_FLOAT_LOOPS(NAME)
+TH_VEC_UNARY_FUNCS(DEF_VEC_ARRAYS)
+
+/* Array kernels written out once for float and double: BODY sees T (the element type),
+ * y, x, n, p, and VEC(fn) naming THVec_fn_f32 or THVec_fn_f64. */
+#define DEF_ARRAYS(NAME, ...)                                                              \
+  static void NAME##_a32(float *y, const float *x, int64_t n, const THOpParams *p) {       \
+    typedef float T;                                                                        \
+    (void)sizeof(T);                                                                        \
+    (void)p;                                                                                \
+    __VA_ARGS__                                                                             \
+  }                                                                                         \
+  static void NAME##_a64(double *y, const double *x, int64_t n, const THOpParams *p) {     \
+    typedef double T;                                                                       \
+    (void)sizeof(T);                                                                        \
+    (void)p;                                                                                \
+    __VA_ARGS__                                                                             \
+  }                                                                                         \
+  DEF_FLOAT_LOOPS(NAME)
+
+/* VEC(fn, y, x, n) -> THVec_fn_f32 or THVec_fn_f64 by the type of y. */
+#define VEC(fn, y, x, n) \
+  _Generic((y), float *: THVec_##fn##_f32, double *: THVec_##fn##_f64)(y, x, n)
+
+/* ======================================================================= floating functions */
+
+/* 1 / sqrt(x), divided exactly (as PyTorch's vectorised rsqrt). */
+DEF_ARRAYS(rsqrt, {
+  VEC(sqrt, y, x, n);
+  for (int64_t i = 0; i < n; i++) y[i] = (T)1 / y[i];
+})
+
+DEF_ARRAYS(reciprocal, {
+  for (int64_t i = 0; i < n; i++) y[i] = (T)1 / x[i];
+})
+
+/* 1 / (1 + exp(-x)) */
+DEF_ARRAYS(sigmoid, {
+  for (int64_t i = 0; i < n; i++) y[i] = -x[i];
+  VEC(exp, y, y, n);
+  for (int64_t i = 0; i < n; i++) y[i] = (T)1 / ((T)1 + y[i]);
+})
+
+/* log(z / (1 - z)), z = x clamped to [eps, 1 - eps] when eps >= 0 (NaN stays NaN). */
+DEF_ARRAYS(logit, {
+  const double eps = p->alpha.f;
+  if (eps >= 0) {
+    const T lo = (T)eps, hi = (T)1 - (T)eps;
+    for (int64_t i = 0; i < n; i++) {
+      T z = x[i] < lo ? lo : (x[i] > hi ? hi : x[i]);
+      y[i] = z / ((T)1 - z);
+    }
+  } else {
+    for (int64_t i = 0; i < n; i++) y[i] = x[i] / ((T)1 - x[i]);
+  }
+  VEC(log, y, y, n);
+})
+
+/* x - trunc(x) */
+DEF_ARRAYS(frac, {
+  T buf[CHUNK];
+  for (int64_t i = 0; i < n; i += CHUNK) {
+    int64_t m = n - i < CHUNK ? n - i : CHUNK;
+    VEC(trunc, buf, x + i, m);
+    for (int64_t j = 0; j < m; j++) y[i + j] = x[i + j] - buf[j];
+  }
+})
+
+/* Round half to even at alpha.i decimal digits: nearbyint(x * 10^d) / 10^d, or for d < 0
+ * nearbyint(x / 10^-d) * 10^-d (PyTorch's formula, in the element type). */
+DEF_ARRAYS(round, {
+  int64_t dec = p->alpha.i;
+  if (dec == 0) {
+    VEC(rint, y, x, n);
+  } else {
+    const T ten = (T)pow(10.0, (double)(dec < 0 ? -dec : dec));
+    if (dec > 0) {
+      for (int64_t i = 0; i < n; i++) y[i] = x[i] * ten;
+      VEC(rint, y, y, n);
+      for (int64_t i = 0; i < n; i++) y[i] = y[i] / ten;
+    } else {
+      for (int64_t i = 0; i < n; i++) y[i] = x[i] / ten;
+      VEC(rint, y, y, n);
+      for (int64_t i = 0; i < n; i++) y[i] = y[i] * ten;
+    }
+  }
+})
+
+/* NaN -> alpha.f, +inf -> beta.f, -inf -> the double in alpha.i's bits (THPointwise.h). */
+DEF_ARRAYS(nan_to_num, {
+  double neg;
+  memcpy(&neg, &p->alpha.i, sizeof neg);
+  const T vnan = (T)p->alpha.f, vpos = (T)p->beta.f, vneg = (T)neg;
+  for (int64_t i = 0; i < n; i++) {
+    T v = x[i];
+    y[i] = v != v ? vnan : (v == (T)INFINITY ? vpos : (v == -(T)INFINITY ? vneg : v));
+  }
+})
+
+/* lgamma without touching the global signgam (thread safe). */
+DEF_ARRAYS(lgamma, {
+  int sign;
+  for (int64_t i = 0; i < n; i++)
+    y[i] = _Generic((T)0, float: lgammaf_r((float)x[i], &sign), default: lgamma_r((double)x[i], &sign));
+})
+
+/* digamma in double: reflection for x < 0, recurrence up to x >= 10, then the asymptotic
+ * series ln x - 1/(2x) - sum B_2k / (2k x^2k).  psi(+-0) = -+inf, psi(negative integer) = NaN,
+ * as PyTorch. */
+static double th_digamma(double x) {
+  static const double pi = 3.14159265358979323846;
+  if (x == 0) return copysign(INFINITY, -x);
+  if (x < 0) {
+    if (x == trunc(x)) return NAN;
+    double q, r = modf(x, &q);
+    return th_digamma(1 - x) - pi / tan(pi * r);
+  }
+  if (isnan(x)) return x;
+  if (isinf(x)) return x;
+  double result = 0;
+  while (x < 10) {
+    result -= 1 / x;
+    x += 1;
+  }
+  /* B_2k / (2k) for k = 7 .. 1, highest power first */
+  static const double c[] = {1.0 / 12, -691.0 / 32760, 1.0 / 132, -1.0 / 240,
+                             1.0 / 252, -1.0 / 120, 1.0 / 12};
+  double y = 0;
+  if (x < 1e17) {
+    double z = 1 / (x * x), poly = 0;
+    for (int k = 0; k < 7; k++) poly = poly * z + c[k];
+    y = z * poly;
+  }
+  return result + log(x) - 0.5 / x - y;
+}
+
+DEF_ARRAYS(digamma, {
+  for (int64_t i = 0; i < n; i++) y[i] = (T)th_digamma((double)x[i]);
+})
+
+/* erfinv in double: Winitzki's closed-form estimate, then Halley steps on erf(z) = y (or on
+ * erfc(z) = 1 - |y| for |y| > 0.5, where 1 - |y| is exact and erf would lose the digits). */
+static double th_erfinv(double y) {
+  if (y != y || y < -1 || y > 1) return NAN;
+  if (y == 1) return INFINITY;
+  if (y == -1) return -INFINITY;
+  if (y == 0) return y;
+  const double a = 0.147, two_over_pi_a = 2 / (3.14159265358979323846 * a);
+  const double two_over_sqrtpi = 1.12837916709551257390;
+  double ay = fabs(y), c = 1 - ay;
+  double l = log(c * (1 + ay)); /* log(1 - y^2) */
+  double t1 = two_over_pi_a + l / 2;
+  double z = sqrt(sqrt(t1 * t1 - l / a) - t1);
+  for (int it = 0; it < 6; it++) {
+    double f = ay > 0.5 ? erfc(z) - c : erf(z) - ay;
+    double fp = (ay > 0.5 ? -two_over_sqrtpi : two_over_sqrtpi) * exp(-z * z);
+    if (fp == 0) break;
+    double t = f / fp;
+    double step = t / (1 + z * t);
+    z -= step;
+    if (fabs(step) <= 1e-17 * z) break;
+  }
+  return copysign(z, y);
+}
+
+DEF_ARRAYS(erfinv, {
+  for (int64_t i = 0; i < n; i++) y[i] = (T)th_erfinv((double)x[i]);
+})
+
+/* ======================================================================= integer-valued ops */
+
+static inline int64_t th_iabs(int64_t a) { return a < 0 ? (int64_t)(0 - (uint64_t)a) : a; }
+#define TH_ABS(a) _Generic((a), int64_t: th_iabs, float: fabsf, default: fabs)(a)
+
+#define DEF_ALL_DTYPE_OPS(ID, NAME, CTYPE, ACC, KIND)                                       \
+  TH_DEFINE_UNARY_LOOP(sign, ID, CTYPE, ACC, (ACC)((a > 0) - (a < 0)))                      \
+  TH_DEFINE_UNARY_LOOP(square, ID, CTYPE, ACC, TH_MUL(a, a))
+TH_FORALL_DTYPES(DEF_ALL_DTYPE_OPS)
+
+#define DEF_NUMERIC_OPS(ID, NAME, CTYPE, ACC, KIND)                                         \
+  TH_DEFINE_UNARY_LOOP(abs, ID, CTYPE, ACC, TH_ABS(a))                                      \
+  TH_DEFINE_UNARY_LOOP(relu, ID, CTYPE, ACC, (a <= 0 ? (ACC)0 : a))
+TH_FORALL_FLOAT_DTYPES(DEF_NUMERIC_OPS)
+TH_FORALL_INT_DTYPES(DEF_NUMERIC_OPS)
+
+/* floor, ceil, trunc and round of an integer are the integer itself. */
+#define DEF_INT_OPS(ID, NAME, CTYPE, ACC, KIND)                                             \
+  TH_DEFINE_UNARY_LOOP(identity, ID, CTYPE, ACC, a)                                          \
+  TH_DEFINE_UNARY_LOOP(bitwise_not, ID, CTYPE, ACC, ~a)
+TH_FORALL_INT_DTYPES(DEF_INT_OPS)
+TH_DEFINE_UNARY_LOOP(bitwise_not, BOOL, bool, int64_t, !a)
+TH_DEFINE_UNARY_LOOP(identity, BOOL, bool, int64_t, a)
+
+/* ======================================================================= bool-valued ops */
+
+/* A unary loop NAME_ID writing bool: EXPR of the ACC value a. */
+#define DEF_PRED_LOOP(NAME, ID, CTYPE, ACC, EXPR)                                           \
+  static void NAME##_##ID(char **d, const int64_t *s, int64_t n, const THOpParams *p) {     \
+    (void)p;                                                                                \
+    if (s[0] == sizeof(bool) && s[1] == sizeof(CTYPE)) {                                    \
+      bool *restrict o = (bool *)d[0];                                                      \
+      const CTYPE *x = (const CTYPE *)d[1];                                                 \
+      for (int64_t i = 0; i < n; i++) {                                                     \
+        ACC a = LOAD_##ID(x[i]);                                                            \
+        o[i] = (EXPR);                                                                      \
+      }                                                                                     \
+    } else {                                                                                \
+      char *po = d[0], *px = d[1];                                                          \
+      for (int64_t i = 0; i < n; i++, po += s[0], px += s[1]) {                             \
+        ACC a = LOAD_##ID(*(const CTYPE *)px);                                              \
+        *(bool *)po = (EXPR);                                                               \
+      }                                                                                     \
+    }                                                                                       \
+  }
+
+#define DEF_FLOAT_PREDS(ID, NAME, CTYPE, ACC, KIND)                                         \
+  DEF_PRED_LOOP(isnan, ID, CTYPE, ACC, a != a)                                              \
+  DEF_PRED_LOOP(isinf, ID, CTYPE, ACC, a == (ACC)INFINITY || a == -(ACC)INFINITY)           \
+  DEF_PRED_LOOP(isfinite, ID, CTYPE, ACC, a - a == 0)
+TH_FORALL_FLOAT_DTYPES(DEF_FLOAT_PREDS)
+
+/* integers and bool: never NaN or infinite */
+#define DEF_INT_PREDS(ID, NAME, CTYPE, ACC, KIND)                                           \
+  DEF_PRED_LOOP(isnan, ID, CTYPE, ACC, ((void)a, false))                                    \
+  DEF_PRED_LOOP(isinf, ID, CTYPE, ACC, ((void)a, false))                                    \
+  DEF_PRED_LOOP(isfinite, ID, CTYPE, ACC, ((void)a, true))
+TH_FORALL_INT_DTYPES(DEF_INT_PREDS)
+DEF_INT_PREDS(BOOL, bool, bool, int64_t, 0)
+
+#define DEF_LOGICAL_NOT(ID, NAME, CTYPE, ACC, KIND) DEF_PRED_LOOP(logical_not, ID, CTYPE, ACC, a == 0)
+TH_FORALL_DTYPES(DEF_LOGICAL_NOT)
+
+/* ======================================================================= registration */
+
+__attribute__((constructor)) static void cpu_unary_register(void) {
+  /* floating functions: float32, float64, float16, bfloat16 */
+  REG_FLOAT_LOOPS(exp, exp)
+  REG_FLOAT_LOOPS(exp2, exp2)
+  REG_FLOAT_LOOPS(expm1, expm1)
+  REG_FLOAT_LOOPS(log, log)
+  REG_FLOAT_LOOPS(log2, log2)
+  REG_FLOAT_LOOPS(log10, log10)
+  REG_FLOAT_LOOPS(log1p, log1p)
+  REG_FLOAT_LOOPS(sin, sin)
+  REG_FLOAT_LOOPS(cos, cos)
+  REG_FLOAT_LOOPS(tan, tan)
+  REG_FLOAT_LOOPS(asin, asin)
+  REG_FLOAT_LOOPS(acos, acos)
+  REG_FLOAT_LOOPS(atan, atan)
+  REG_FLOAT_LOOPS(sinh, sinh)
+  REG_FLOAT_LOOPS(cosh, cosh)
+  REG_FLOAT_LOOPS(tanh, tanh)
+  REG_FLOAT_LOOPS(asinh, asinh)
+  REG_FLOAT_LOOPS(acosh, acosh)
+  REG_FLOAT_LOOPS(atanh, atanh)
+  REG_FLOAT_LOOPS(erf, erf)
+  REG_FLOAT_LOOPS(erfc, erfc)
+  REG_FLOAT_LOOPS(sqrt, sqrt)
+  REG_FLOAT_LOOPS(floor, floor)
+  REG_FLOAT_LOOPS(ceil, ceil)
+  REG_FLOAT_LOOPS(trunc, trunc)
+  REG_FLOAT_LOOPS(rsqrt, rsqrt)
+  REG_FLOAT_LOOPS(reciprocal, reciprocal)
+  REG_FLOAT_LOOPS(sigmoid, sigmoid)
+  REG_FLOAT_LOOPS(logit, logit)
+  REG_FLOAT_LOOPS(frac, frac)
+  REG_FLOAT_LOOPS(round, round)
+  REG_FLOAT_LOOPS(nan_to_num, nan_to_num)
+  REG_FLOAT_LOOPS(lgamma, lgamma)
+  REG_FLOAT_LOOPS(digamma, digamma)
+  REG_FLOAT_LOOPS(erfinv, erfinv)
+
+#define TH_X(ID, NAME, CTYPE, ACC, KIND)                         \
+  THCpu_registerLoop(TH_OP_sign, TH_##ID, sign_##ID);             \
+  THCpu_registerLoop(TH_OP_square, TH_##ID, square_##ID);         \
+  THCpu_registerLoop(TH_OP_isnan, TH_##ID, isnan_##ID);           \
+  THCpu_registerLoop(TH_OP_isinf, TH_##ID, isinf_##ID);           \
+  THCpu_registerLoop(TH_OP_isfinite, TH_##ID, isfinite_##ID);     \
+  THCpu_registerLoop(TH_OP_logical_not, TH_##ID, logical_not_##ID);
+  TH_FORALL_DTYPES(TH_X)
+#undef TH_X
+#define TH_X(ID, NAME, CTYPE, ACC, KIND)                         \
+  THCpu_registerLoop(TH_OP_abs, TH_##ID, abs_##ID);               \
+  THCpu_registerLoop(TH_OP_relu, TH_##ID, relu_##ID);
+  TH_FORALL_FLOAT_DTYPES(TH_X)
+  TH_FORALL_INT_DTYPES(TH_X)
+#undef TH_X
+#define TH_X(ID, NAME, CTYPE, ACC, KIND)                          \
+  THCpu_registerLoop(TH_OP_floor, TH_##ID, identity_##ID);         \
+  THCpu_registerLoop(TH_OP_ceil, TH_##ID, identity_##ID);          \
+  THCpu_registerLoop(TH_OP_trunc, TH_##ID, identity_##ID);         \
+  THCpu_registerLoop(TH_OP_round, TH_##ID, identity_##ID);         \
+  THCpu_registerLoop(TH_OP_nan_to_num, TH_##ID, identity_##ID);    \
+  THCpu_registerLoop(TH_OP_bitwise_not, TH_##ID, bitwise_not_##ID);
+  TH_FORALL_INT_DTYPES(TH_X)
+#undef TH_X
+  THCpu_registerLoop(TH_OP_bitwise_not, TH_BOOL, bitwise_not_BOOL);
+  THCpu_registerLoop(TH_OP_nan_to_num, TH_BOOL, identity_BOOL);
+}
