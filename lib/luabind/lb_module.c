@@ -19,6 +19,7 @@ int luaopen_torch_core(lua_State *L) {
   lb_open_ops(L);
   lb_open_pointwise(L);
   lb_open_create(L);
+  lb_open_random(L);
   lua_setfield(L, -2, "Tensor");
   return 1;
 }

@@ -125,6 +125,7 @@ torch.empty_cache = core.empty_cache
 
 require 'torch.Tensor'
 require 'torch.creation'
+require 'torch.random'
 require 'torch.pointwise'
 
 -- torch.set_printoptions{precision =, threshold =, edgeitems =, linewidth =, profile =, sci_mode =}

@@ -1,0 +1,415 @@
+-- Random numbers: seeds, generators and sampling.
+--
+-- torch.manual_seed / seed / initial_seed / get_rng_state / set_rng_state, torch.Generator
+-- objects, the sampling functions (rand, randn, randint, randperm, normal, bernoulli,
+-- multinomial and the _like forms) and the in-place samplers on tensors (uniform_, normal_,
+-- random_, bernoulli_, exponential_, cauchy_, log_normal_, geometric_).  Every one takes
+-- {generator = g} in its trailing options table.  The generator and the way each sample is
+-- drawn are PyTorch's CPU ones, so the same seed gives the same numbers as PyTorch 1.13 (see
+-- docs/random.md for the few calls whose streams differ).  randperm and multinomial return
+-- 1-based indices.
+local torch = require 'torch'
+local core = torch._core
+local Tensor = torch.Tensor
+local is_tensor = torch.is_tensor
+
+-- ---------------------------------------------------------------------------- generators
+local gen_mt = core.Generator
+local Generator = {}
+local function is_generator(g) return type(g) == 'userdata' and getmetatable(g) == gen_mt end
+
+function Generator.manual_seed(g, seed) return core.gen_manual_seed(g, seed) end
+function Generator.seed(g) return core.gen_seed(g) end
+function Generator.initial_seed(g) return core.gen_initial_seed(g) end
+function Generator.get_state(g) return core.gen_get_state(g) end
+function Generator.set_state(g, state)
+  if not is_tensor(state) then error('[set_state] expected a uint8 Tensor, got ' .. type(state), 2) end
+  return core.gen_set_state(g, state)
+end
+gen_mt.__index = function(g, k)
+  local m = Generator[k]
+  if m ~= nil then return m end
+  if k == 'device' then return torch.device('cpu') end
+  return nil
+end
+gen_mt.__tostring = function(g)
+  return string.format('torch.Generator(device=cpu, initial_seed=%.17g)', core.gen_initial_seed(g))
+end
+
+-- torch.Generator([device]): a new generator with PyTorch's default seed 67280421310721.
+function torch.Generator(device)
+  if type(device) == 'table' and not getmetatable(device) then device = device.device end
+  if device ~= nil and torch.device(device).type ~= 'cpu' then
+    error(string.format('[Generator] no generator for device %s: this build has no CUDA backend',
+      tostring(device)), 2)
+  end
+  return core.generator_new()
+end
+torch.default_generator = core.default_generator
+
+function torch.manual_seed(seed) return core.gen_manual_seed(nil, seed) end
+torch.manualSeed = torch.manual_seed -- Torch7
+function torch.seed() return core.gen_seed(nil) end
+function torch.initial_seed() return core.gen_initial_seed(nil) end
+function torch.get_rng_state() return core.gen_get_state(nil) end
+function torch.set_rng_state(state)
+  if not is_tensor(state) then error('[set_rng_state] expected a uint8 Tensor, got ' .. type(state), 2) end
+  core.gen_set_state(nil, state)
+end
+torch.getRNGState = torch.get_rng_state -- Torch7
+torch.setRNGState = torch.set_rng_state
+
+-- ---------------------------------------------------------------------------- options
+local OPTS_NEW = { dtype = true, device = true, requires_grad = true, out = true, generator = true,
+  layout = true, pin_memory = true }
+local OPTS_LIKE = { dtype = true, device = true, requires_grad = true, generator = true,
+  layout = true, pin_memory = true, memory_format = true }
+local OPTS_GEN = { generator = true }
+local OPTS_GEN_OUT = { generator = true, out = true }
+
+local function is_options(t)
+  return type(t) == 'table' and not is_tensor(t) and getmetatable(t) == nil and t[1] == nil
+end
+
+local function check_options(fname, opts, allowed, level)
+  level = (level or 2) + 1
+  if opts == nil then return {} end
+  if not is_options(opts) then
+    error(string.format('[%s] options table expected, got %s', fname, type(opts)), level)
+  end
+  for k in pairs(opts) do
+    if not allowed[k] then error(string.format('[%s] unknown option "%s"', fname, tostring(k)), level) end
+  end
+  if opts.generator ~= nil and not is_generator(opts.generator) then
+    error(string.format('[%s] generator must be a torch.Generator, got %s', fname, type(opts.generator)), level)
+  end
+  if opts.out ~= nil and not is_tensor(opts.out) then
+    error(string.format('[%s] out must be a Tensor', fname), level)
+  end
+  if opts.requires_grad ~= nil and type(opts.requires_grad) ~= 'boolean' then
+    error(string.format('[%s] requires_grad must be a boolean', fname), level)
+  end
+  if opts.layout ~= nil and opts.layout ~= torch.strided then
+    error(string.format('[%s] only the torch.strided layout is supported', fname), level)
+  end
+  if opts.pin_memory then
+    error(string.format('[%s] pin_memory needs a CUDA device, and this build has none', fname), level)
+  end
+  return opts
+end
+
+-- dtype (object), device type and index for a new tensor
+local function resolve(fname, opts, default)
+  local dtype = opts.dtype ~= nil and torch._todtype(opts.dtype, fname)
+    or (opts.out and opts.out.dtype) or default or torch.get_default_dtype()
+  if opts.out and opts.dtype ~= nil and opts.out.dtype ~= dtype then
+    error(string.format('[%s] dtype %s does not match the dtype of out= (%s)', fname,
+      tostring(dtype), tostring(opts.out.dtype)), 3)
+  end
+  local dev = opts.device ~= nil and torch.device(opts.device) or nil
+  return dtype, dev and dev._type or 0, dev and dev._index or 0
+end
+
+local function need_float(fname, dtype)
+  if not dtype.is_floating_point then
+    error(string.format('[%s] expected a floating point dtype, got %s', fname, tostring(dtype)), 3)
+  end
+end
+
+local function finish(fname, t, opts)
+  if opts.requires_grad then
+    if not t.dtype.is_floating_point then
+      error(string.format('[%s] only tensors of floating point dtype can require gradients (got %s)',
+        fname, tostring(t.dtype)), 3)
+    end
+    core.requires_grad(t, true)
+  end
+  return t
+end
+
+-- Splits (sizes..., opts) into a sizes table and the options.
+local function sizes_and_options(fname, allowed, ...)
+  local n = select('#', ...)
+  local last = select(n, ...)
+  local opts
+  if n > 1 and type(last) == 'table' and (is_options(last) or (next(last) == nil and getmetatable(last) == nil)) then
+    opts = last
+    n = n - 1
+  end
+  local first = ...
+  local sizes
+  if n == 1 and type(first) == 'table' and not is_tensor(first) then
+    sizes = first
+  elseif n == 0 then
+    error(string.format('[%s] expected sizes (numbers, a table or a torch.Size)', fname), 3)
+  else
+    sizes = {}
+    for i = 1, n do
+      local s = select(i, ...)
+      if type(s) ~= 'number' then
+        error(string.format('[%s] sizes must be numbers, a table or a torch.Size; argument %d is a %s',
+          fname, i, type(s)), 3)
+      end
+      sizes[i] = s
+    end
+  end
+  return sizes, check_options(fname, opts, allowed, 3)
+end
+
+-- A new tensor (or out=, resized) of the given sizes and dtype.
+local function new_tensor(sizes, dtype, dt, di, opts)
+  if opts.out then
+    core.resize_(opts.out, sizes)
+    return opts.out
+  end
+  return core.empty(sizes, dtype.id, dt, di)
+end
+
+-- A tensor shaped like x for the _like functions (x's memory order unless told otherwise).
+local function like(fname, x, opts)
+  if not is_tensor(x) then error(string.format('[%s] expected a Tensor, got %s', fname, type(x)), 3) end
+  local dtype = opts.dtype ~= nil and torch._todtype(opts.dtype, fname) or x.dtype
+  local dev = opts.device ~= nil and torch.device(opts.device) or x.device
+  if dev ~= x.device or (opts.memory_format ~= nil and opts.memory_format ~= torch.preserve_format) then
+    return core.empty(core.size(x), dtype.id, dev._type, dev._index or 0), dtype
+  end
+  return core.empty_like_dense(x, dtype.id), dtype
+end
+
+local function is_int(v) return type(v) == 'number' and v == math.floor(v) and v - v == 0 end
+
+-- ---------------------------------------------------------------------------- rand, randn
+-- torch.rand(sizes..., opts): uniform on [0, 1)
+function torch.rand(...)
+  local sizes, opts = sizes_and_options('rand', OPTS_NEW, ...)
+  local dtype, dt, di = resolve('rand', opts)
+  need_float('rand', dtype)
+  local t = new_tensor(sizes, dtype, dt, di, opts)
+  return finish('rand', core.uniform_(t, 0, 1, opts.generator), opts)
+end
+
+-- torch.randn(sizes..., opts): standard normal
+function torch.randn(...)
+  local sizes, opts = sizes_and_options('randn', OPTS_NEW, ...)
+  local dtype, dt, di = resolve('randn', opts)
+  need_float('randn', dtype)
+  local t = new_tensor(sizes, dtype, dt, di, opts)
+  return finish('randn', core.normal_(t, 0, 1, opts.generator), opts)
+end
+
+function torch.rand_like(x, opts)
+  opts = check_options('rand_like', opts, OPTS_LIKE)
+  local t, dtype = like('rand_like', x, opts)
+  need_float('rand_like', dtype)
+  return finish('rand_like', core.uniform_(t, 0, 1, opts.generator), opts)
+end
+
+function torch.randn_like(x, opts)
+  opts = check_options('randn_like', opts, OPTS_LIKE)
+  local t, dtype = like('randn_like', x, opts)
+  need_float('randn_like', dtype)
+  return finish('randn_like', core.normal_(t, 0, 1, opts.generator), opts)
+end
+
+-- ---------------------------------------------------------------------------- randint
+-- (low, high) from randint's numbers: (high) or (low, high)
+local function int_bounds(fname, nums)
+  local low, high
+  if #nums == 1 then low, high = 0, nums[1]
+  elseif #nums == 2 then low, high = nums[1], nums[2]
+  else error(string.format('[%s] expected high, or low and high, before the size', fname), 3) end
+  if not is_int(low) then error(string.format('[%s] low must be an integer, got %s', fname, tostring(low)), 3) end
+  if not is_int(high) then error(string.format('[%s] high must be an integer, got %s', fname, tostring(high)), 3) end
+  return low, high
+end
+
+-- torch.randint([low = 0,] high, size, opts): integers in [low, high), int64 unless told
+function torch.randint(...)
+  local args, n = { ... }, select('#', ...)
+  local opts
+  if n > 0 and is_options(args[n]) then opts = args[n]; n = n - 1 end
+  opts = check_options('randint', opts, OPTS_NEW)
+  local size = args[n]
+  if type(size) ~= 'table' or is_tensor(size) then
+    error('[randint] size must be a table or a torch.Size (as in randint(0, 10, {3}))', 2)
+  end
+  local nums = {}
+  for i = 1, n - 1 do nums[i] = args[i] end
+  local low, high = int_bounds('randint', nums)
+  local dtype, dt, di = resolve('randint', opts, torch.int64)
+  local t = new_tensor(size, dtype, dt, di, opts)
+  return finish('randint', core.random_(t, low, high, true, opts.generator), opts)
+end
+
+-- torch.randint_like(x, [low = 0,] high, opts)
+function torch.randint_like(x, a, b, c)
+  local nums, opts = { a }, b
+  if type(b) == 'number' then nums[2], opts = b, c end
+  opts = check_options('randint_like', opts, OPTS_LIKE)
+  local low, high = int_bounds('randint_like', nums)
+  local t = like('randint_like', x, opts)
+  return finish('randint_like', core.random_(t, low, high, true, opts.generator), opts)
+end
+
+-- ---------------------------------------------------------------------------- randperm
+-- torch.randperm(n, opts): a random permutation of 1 .. n (int64 unless told)
+function torch.randperm(n, opts)
+  opts = check_options('randperm', opts, OPTS_NEW)
+  if not is_int(n) then error('[randperm] n must be an integer, got ' .. tostring(n), 2) end
+  local dtype, dt, di = resolve('randperm', opts, torch.int64)
+  local t = core.randperm(n, dtype.id, dt, di, opts.generator)
+  if opts.out then
+    core.resize_(opts.out, { n })
+    core.copy_(opts.out, t)
+    t = opts.out
+  end
+  return finish('randperm', t, opts)
+end
+
+-- ---------------------------------------------------------------------------- normal
+-- torch.normal(mean, std [, size], opts):
+--   normal(mean_tensor, std_tensor), normal(mean_tensor [, std = 1]), normal(mean, std_tensor),
+--   normal(mean, std, size)
+function torch.normal(mean, std, size, opts)
+  if is_tensor(mean) or is_tensor(std) then
+    if is_options(std) then std, opts = nil, std
+    elseif size ~= nil then opts = size end
+    opts = check_options('normal', opts, OPTS_GEN_OUT)
+    if std == nil then std = 1 end
+    if type(mean) ~= 'number' and not is_tensor(mean) then
+      error('[normal] mean must be a number or a Tensor, got ' .. type(mean), 2)
+    end
+    if type(std) ~= 'number' and not is_tensor(std) then
+      error('[normal] std must be a number or a Tensor, got ' .. type(std), 2)
+    end
+    return core.normal_tensor(mean, std, opts.generator, opts.out)
+  end
+  opts = check_options('normal', opts, OPTS_NEW)
+  if type(mean) ~= 'number' or type(std) ~= 'number' then
+    error('[normal] expected mean and std as numbers or Tensors', 2)
+  end
+  if type(size) ~= 'table' or is_tensor(size) then
+    error('[normal] with numbers for mean and std, the size is needed (normal(0, 1, {2, 3}))', 2)
+  end
+  local dtype, dt, di = resolve('normal', opts)
+  need_float('normal', dtype)
+  local t = new_tensor(size, dtype, dt, di, opts)
+  return finish('normal', core.normal_(t, mean, std, opts.generator), opts)
+end
+
+-- ---------------------------------------------------------------------------- bernoulli, multinomial
+-- torch.bernoulli(input [, p], opts): 0/1 with probability input (or p), input's dtype
+function torch.bernoulli(input, p, opts)
+  if is_options(p) then p, opts = nil, p end
+  opts = check_options('bernoulli', opts, OPTS_GEN_OUT)
+  if not is_tensor(input) then error('[bernoulli] expected a Tensor, got ' .. type(input), 2) end
+  if p ~= nil and type(p) ~= 'number' then error('[bernoulli] p must be a number, got ' .. type(p), 2) end
+  local t
+  if opts.out then
+    t = opts.out
+    core.resize_(t, core.size(input))
+  else
+    t = core.empty(core.size(input), core.dtype_id(input), core.device(input))
+  end
+  return core.bernoulli_(t, p == nil and input or p, opts.generator)
+end
+
+-- torch.multinomial(input, num_samples [, replacement = false], opts): 1-based int64 indices
+function torch.multinomial(input, n, replacement, opts)
+  if is_options(replacement) then replacement, opts = nil, replacement end
+  opts = check_options('multinomial', opts, { generator = true, out = true, replacement = true })
+  if not is_tensor(input) then error('[multinomial] expected a Tensor, got ' .. type(input), 2) end
+  if not is_int(n) then error('[multinomial] num_samples must be an integer, got ' .. tostring(n), 2) end
+  if replacement == nil then replacement = opts.replacement or false end
+  if type(replacement) ~= 'boolean' then
+    error('[multinomial] replacement must be a boolean, got ' .. type(replacement), 2)
+  end
+  return core.multinomial(input, n, replacement, opts.generator, opts.out)
+end
+
+-- ---------------------------------------------------------------------------- in-place samplers
+local function num_or(fname, what, v, default)
+  if v == nil then return default end
+  if type(v) ~= 'number' then
+    error(string.format('[%s] %s must be a number, got %s', fname, what, type(v)), 3)
+  end
+  return v
+end
+
+-- Reads (a, b, opts) or (a, opts) or (opts) for a two-parameter sampler.
+local function two_params(fname, a, b, opts, da, db, an, bn)
+  if is_options(a) then a, b, opts = nil, nil, a
+  elseif is_options(b) then b, opts = nil, b end
+  opts = check_options(fname, opts, OPTS_GEN, 2)
+  return num_or(fname, an, a, da), num_or(fname, bn, b, db), opts.generator
+end
+
+function Tensor.uniform_(x, from, to, opts)
+  local a, b, g = two_params('uniform_', from, to, opts, 0, 1, 'from', 'to')
+  return core.uniform_(x, a, b, g)
+end
+
+function Tensor.normal_(x, mean, std, opts)
+  local a, b, g = two_params('normal_', mean, std, opts, 0, 1, 'mean', 'std')
+  return core.normal_(x, a, b, g)
+end
+
+function Tensor.cauchy_(x, median, sigma, opts)
+  local a, b, g = two_params('cauchy_', median, sigma, opts, 0, 1, 'median', 'sigma')
+  return core.cauchy_(x, a, b, g)
+end
+
+function Tensor.log_normal_(x, mean, std, opts)
+  local a, b, g = two_params('log_normal_', mean, std, opts, 1, 2, 'mean', 'std')
+  return core.log_normal_(x, a, b, g)
+end
+
+function Tensor.exponential_(x, lambd, opts)
+  if is_options(lambd) then lambd, opts = nil, lambd end
+  opts = check_options('exponential_', opts, OPTS_GEN)
+  return core.exponential_(x, num_or('exponential_', 'lambd', lambd, 1), opts.generator)
+end
+
+function Tensor.geometric_(x, p, opts)
+  opts = check_options('geometric_', opts, OPTS_GEN)
+  if type(p) ~= 'number' then error('[geometric_] p must be a number, got ' .. type(p), 2) end
+  return core.geometric_(x, p, opts.generator)
+end
+
+-- x:random_(), x:random_(to), x:random_(from, to), x:random_(from, nil) (up to the dtype's
+-- largest value), each with an optional trailing options table
+function Tensor.random_(x, ...)
+  local n = select('#', ...)
+  local args = { ... }
+  local opts
+  if n > 0 and is_options(args[n]) then opts = args[n]; n = n - 1 end
+  opts = check_options('random_', opts, OPTS_GEN)
+  for i = 1, n do
+    if args[i] ~= nil and not is_int(args[i]) then
+      error(string.format('[random_] bounds must be integers, got %s', tostring(args[i])), 2)
+    end
+  end
+  if n == 0 then return core.random_(x, nil, nil, false, opts.generator) end
+  if n == 1 then
+    if args[1] == nil then return core.random_(x, nil, nil, false, opts.generator) end
+    return core.random_(x, 0, args[1], true, opts.generator)
+  end
+  if args[1] == nil then error('[random_] from must be an integer, got nil', 2) end
+  return core.random_(x, args[1], args[2], args[2] ~= nil, opts.generator)
+end
+
+-- x:bernoulli_([p = 0.5], opts): p a number or a Tensor of probabilities (broadcast to x)
+function Tensor.bernoulli_(x, p, opts)
+  if is_options(p) then p, opts = nil, p end
+  opts = check_options('bernoulli_', opts, OPTS_GEN)
+  if p == nil then p = 0.5 end
+  if type(p) ~= 'number' and not is_tensor(p) then
+    error('[bernoulli_] p must be a number or a Tensor, got ' .. type(p), 2)
+  end
+  return core.bernoulli_(x, p, opts.generator)
+end
+
+Tensor.bernoulli = torch.bernoulli
+Tensor.multinomial = torch.multinomial
+
+return torch
