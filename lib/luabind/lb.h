@@ -46,6 +46,7 @@ void lb_open_ops(lua_State *L);
 void lb_open_pointwise(lua_State *L);
 void lb_open_create(lua_State *L);
 void lb_open_random(lua_State *L);
+void lb_open_linalg(lua_State *L);
 
 /* Registers funcs into the table at -2 with the metatable at -1 as their upvalue. */
 void lb_register(lua_State *L, const luaL_Reg *funcs);
