@@ -128,6 +128,7 @@ require 'torch.creation'
 require 'torch.random'
 require 'torch.pointwise'
 require 'torch.linalg'
+require 'torch.index'
 
 -- torch.set_printoptions{precision =, threshold =, edgeitems =, linewidth =, profile =, sci_mode =}
 function torch.set_printoptions(opts) return require('torch.print').set_printoptions(opts) end
