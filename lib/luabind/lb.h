@@ -45,6 +45,7 @@ void lb_open_tensor(lua_State *L); /* register into the table at the top (metata
 void lb_open_ops(lua_State *L);
 void lb_open_pointwise(lua_State *L);
 void lb_open_create(lua_State *L);
+void lb_open_sort(lua_State *L);
 void lb_open_random(lua_State *L);
 void lb_open_linalg(lua_State *L);
 void lb_open_index(lua_State *L);

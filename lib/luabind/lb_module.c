@@ -19,6 +19,7 @@ int luaopen_torch_core(lua_State *L) {
   lb_open_ops(L);
   lb_open_pointwise(L);
   lb_open_create(L);
+  lb_open_sort(L);
   lb_open_random(L);
   lb_open_linalg(L);
   lb_open_index(L);

@@ -125,6 +125,7 @@ torch.empty_cache = core.empty_cache
 
 require 'torch.Tensor'
 require 'torch.creation'
+require 'torch.sort'
 require 'torch.random'
 require 'torch.pointwise'
 require 'torch.linalg'
