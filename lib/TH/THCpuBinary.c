@@ -104,7 +104,25 @@ static void run2_h16(char **d, const int64_t *s, int64_t n, const THOpParams *p,
 
 DEF_ARRAYS2(atan2, { VEC2(atan2, y, a, b, n); })
 DEF_ARRAYS2(hypot, { VEC2(hypot, y, a, b, n); })
-DEF_ARRAYS2(fmod, { VEC2(fmod, y, a, b, n); })
+/* r = fmod(a, b) for m <= CHUNK elements.  SLEEF's fmod gives NaN when a / b overflows
+ * (a huge, b tiny); libm takes those elements. */
+#define TH_LIBM_FMOD(x, y) _Generic((x), float: fmodf, default: fmod)(x, y)
+#define FMOD_CHUNK(r, a, b, m)                                                              \
+  do {                                                                                      \
+    VEC2(fmod, r, a, b, m);                                                                 \
+    for (int64_t k_ = 0; k_ < (m); k_++)                                                    \
+      if (r[k_] != r[k_] && isfinite(a[k_]) && b[k_] == b[k_] && b[k_] != 0)                \
+        r[k_] = TH_LIBM_FMOD(a[k_], b[k_]);                                                 \
+  } while (0)
+
+DEF_ARRAYS2(fmod, {
+  T r[CHUNK];
+  for (int64_t i = 0; i < n; i += CHUNK) {
+    int64_t m = n - i < CHUNK ? n - i : CHUNK;
+    FMOD_CHUNK(r, (a + i), (b + i), m);
+    memcpy(y + i, r, (size_t)m * sizeof(T));
+  }
+})
 
 /* Python's %: fmod, then moved into the divisor's sign.  (y may share memory with b, so the
  * fmod goes to a buffer and each y[i] is written after b[i] is read.) */
@@ -112,7 +130,7 @@ DEF_ARRAYS2(remainder, {
   T r[CHUNK];
   for (int64_t i = 0; i < n; i += CHUNK) {
     int64_t m = n - i < CHUNK ? n - i : CHUNK;
-    VEC2(fmod, r, a + i, b + i, m);
+    FMOD_CHUNK(r, (a + i), (b + i), m);
     for (int64_t j = 0; j < m; j++) {
       T bv = b[i + j], v = r[j];
       y[i + j] = (v != 0 && ((bv < 0) != (v < 0))) ? v + bv : v;
@@ -126,7 +144,7 @@ DEF_ARRAYS2(floor_divide, {
   T r[CHUNK];
   for (int64_t i = 0; i < n; i += CHUNK) {
     int64_t m = n - i < CHUNK ? n - i : CHUNK;
-    VEC2(fmod, r, a + i, b + i, m);
+    FMOD_CHUNK(r, (a + i), (b + i), m);
     for (int64_t j = 0; j < m; j++) {
       T av = a[i + j], bv = b[i + j], mod = r[j], res;
       if (bv == 0) {

@@ -164,6 +164,39 @@ DEF_ARRAYS(logit, {
   VEC(log, y, y, n);
 })
 
+/* SLEEF's asinh and acosh overflow for |x| beyond ~1e19 (float) / ~1e154 (double), and its
+ * double log1p beyond ~1e307; libm takes those elements. */
+#define TH_BIG_ARG(T) _Generic((T)0, float: (T)1e18f, default: (T)1e150)
+#define TH_LIBM(fn, v) _Generic((v), float: fn##f, default: fn)(v)
+DEF_ARRAYS(asinh_safe, {
+  T buf[CHUNK];
+  for (int64_t i = 0; i < n; i += CHUNK) {
+    int64_t m = n - i < CHUNK ? n - i : CHUNK;
+    VEC(asinh, buf, x + i, m);
+    for (int64_t j = 0; j < m; j++)
+      y[i + j] = fabs((double)x[i + j]) < TH_BIG_ARG(T) ? buf[j] : TH_LIBM(asinh, x[i + j]);
+  }
+})
+DEF_ARRAYS(acosh_safe, {
+  T buf[CHUNK];
+  for (int64_t i = 0; i < n; i += CHUNK) {
+    int64_t m = n - i < CHUNK ? n - i : CHUNK;
+    VEC(acosh, buf, x + i, m);
+    for (int64_t j = 0; j < m; j++)
+      y[i + j] = x[i + j] < TH_BIG_ARG(T) ? buf[j] : TH_LIBM(acosh, x[i + j]);
+  }
+})
+
+DEF_ARRAYS(log1p_safe, {
+  T buf[CHUNK];
+  for (int64_t i = 0; i < n; i += CHUNK) {
+    int64_t m = n - i < CHUNK ? n - i : CHUNK;
+    VEC(log1p, buf, x + i, m);
+    for (int64_t j = 0; j < m; j++)
+      y[i + j] = x[i + j] < TH_BIG_ARG(T) ? buf[j] : TH_LIBM(log1p, x[i + j]);
+  }
+})
+
 /* x - trunc(x) */
 DEF_ARRAYS(frac, {
   T buf[CHUNK];
@@ -287,7 +320,7 @@ TH_FORALL_DTYPES(DEF_ALL_DTYPE_OPS)
 
 #define DEF_NUMERIC_OPS(ID, NAME, CTYPE, ACC, KIND)                                         \
   TH_DEFINE_UNARY_LOOP(abs, ID, CTYPE, ACC, TH_ABS(a))                                      \
-  TH_DEFINE_UNARY_LOOP(relu, ID, CTYPE, ACC, (a <= 0 ? (ACC)0 : a))
+  TH_DEFINE_UNARY_LOOP(relu, ID, CTYPE, ACC, (a < 0 ? (ACC)0 : a))
 TH_FORALL_FLOAT_DTYPES(DEF_NUMERIC_OPS)
 TH_FORALL_INT_DTYPES(DEF_NUMERIC_OPS)
 
@@ -348,7 +381,7 @@ __attribute__((constructor)) static void cpu_unary_register(void) {
   REG_FLOAT_LOOPS(log, log)
   REG_FLOAT_LOOPS(log2, log2)
   REG_FLOAT_LOOPS(log10, log10)
-  REG_FLOAT_LOOPS(log1p, log1p)
+  REG_FLOAT_LOOPS(log1p, log1p_safe)
   REG_FLOAT_LOOPS(sin, sin)
   REG_FLOAT_LOOPS(cos, cos)
   REG_FLOAT_LOOPS(tan, tan)
@@ -358,8 +391,8 @@ __attribute__((constructor)) static void cpu_unary_register(void) {
   REG_FLOAT_LOOPS(sinh, sinh)
   REG_FLOAT_LOOPS(cosh, cosh)
   REG_FLOAT_LOOPS(tanh, tanh)
-  REG_FLOAT_LOOPS(asinh, asinh)
-  REG_FLOAT_LOOPS(acosh, acosh)
+  REG_FLOAT_LOOPS(asinh, asinh_safe)
+  REG_FLOAT_LOOPS(acosh, acosh_safe)
   REG_FLOAT_LOOPS(atanh, atanh)
   REG_FLOAT_LOOPS(erf, erf)
   REG_FLOAT_LOOPS(erfc, erfc)

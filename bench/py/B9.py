@@ -1,0 +1,17 @@
+# B9 exp_large: c = exp(a) with 2^24 float32 elements (a fresh c each time, so the allocator's
+# caching counts). GB/s counting 2 * 64 MiB moved; median of 20 ops after 3 warm-up ops.
+import torch
+import bench
+
+N, REPEATS, WARMUP = 2 ** 24, 20, 3
+# values in [-10, 10): exp stays finite and every element takes the general code path
+a = torch.arange(N, dtype=torch.float32).mul(20 / N).sub(10)
+c = None
+
+
+def op():
+    global c
+    c = torch.exp(a)
+
+
+bench.report(2 * N * 4 / bench.median(REPEATS, op, WARMUP) / 1e9)
