@@ -71,7 +71,7 @@ TH_LAPACK_DECLS(d, double)
 static bool colmajor(const THTensor *t) {
   if (t->ndim != 3) return false;
   int64_t r = t->size[1], c = t->size[2];
-  return (t->stride[1] == 1 || r <= 1) && (t->stride[2] == r || c <= 1) &&
+  return (t->stride[1] == 1 || r <= 1) && (t->stride[2] == (r > 1 ? r : 1) || c <= 1) &&
          (t->stride[0] == r * c || t->size[0] <= 1);
 }
 

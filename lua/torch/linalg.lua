@@ -242,10 +242,12 @@ local function ord_value(fname, ord, allow_strings)
 end
 
 -- Reads (ord, dim, keepdim, opts) positionally or from opts.
+-- (A table of dims is a sequence; an options table has only string keys.)
+local function is_opts(t) return is_options(t) and t[1] == nil end
 local function norm_args(fname, ord, dim, keepdim, opts)
-  if is_options(ord) and opts == nil and dim == nil then ord, opts = nil, ord end
-  if is_options(dim) and opts == nil and keepdim == nil then dim, opts = nil, dim end
-  if is_options(keepdim) and opts == nil then keepdim, opts = nil, keepdim end
+  if is_opts(ord) and opts == nil and dim == nil then ord, opts = nil, ord end
+  if is_opts(dim) and opts == nil and keepdim == nil then dim, opts = nil, dim end
+  if is_opts(keepdim) and opts == nil then keepdim, opts = nil, keepdim end
   local o = options(fname, opts, NORM_OPTS)
   if ord == nil then ord = o.ord end
   if dim == nil then dim = o.dim end
