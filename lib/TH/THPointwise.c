@@ -170,6 +170,10 @@ THTensor *THTensor_lerp(THTensor *out, bool inplace, THArg start, THArg end, THA
     return NULL;
   }
   THDtype dt = start.t->dtype;
+  if (!THDtype_isFloating(dt)) {
+    TH_setError("[lerp] not implemented for dtype %s", THDtype_name(dt));
+    return NULL;
+  }
   if (end.t->dtype != dt || (weight.t && weight.t->dtype != dt)) {
     TH_setError("[lerp] expected dtype %s for `%s` but got dtype %s", THDtype_name(dt),
                 end.t->dtype != dt ? "end" : "weight",
