@@ -23,7 +23,7 @@ function Generator.seed(g) return core.gen_seed(g) end
 function Generator.initial_seed(g) return core.gen_initial_seed(g) end
 function Generator.get_state(g) return core.gen_get_state(g) end
 function Generator.set_state(g, state)
-  if not is_tensor(state) then error('[set_state] expected a uint8 Tensor, got ' .. type(state), 2) end
+  if not is_tensor(state) then torch._error('[set_state] expected a uint8 Tensor, got ' .. type(state)) end
   return core.gen_set_state(g, state)
 end
 gen_mt.__index = function(g, k)
@@ -40,20 +40,23 @@ end
 function torch.Generator(device)
   if type(device) == 'table' and not getmetatable(device) then device = device.device end
   if device ~= nil and torch.device(device).type ~= 'cpu' then
-    error(string.format('[Generator] no generator for device %s: this build has no CUDA backend',
-      tostring(device)), 2)
+    torch._error(string.format('[Generator] no generator for device %s: this build has no CUDA backend',
+      tostring(device)))
   end
   return core.generator_new()
 end
 torch.default_generator = core.default_generator
 
-function torch.manual_seed(seed) return core.gen_manual_seed(nil, seed) end
+function torch.manual_seed(seed)
+  core.gen_manual_seed(nil, seed)
+  return torch.default_generator
+end
 torch.manualSeed = torch.manual_seed -- Torch7
 function torch.seed() return core.gen_seed(nil) end
 function torch.initial_seed() return core.gen_initial_seed(nil) end
 function torch.get_rng_state() return core.gen_get_state(nil) end
 function torch.set_rng_state(state)
-  if not is_tensor(state) then error('[set_rng_state] expected a uint8 Tensor, got ' .. type(state), 2) end
+  if not is_tensor(state) then torch._error('[set_rng_state] expected a uint8 Tensor, got ' .. type(state)) end
   core.gen_set_state(nil, state)
 end
 torch.getRNGState = torch.get_rng_state -- Torch7
@@ -71,29 +74,28 @@ local function is_options(t)
   return type(t) == 'table' and not is_tensor(t) and getmetatable(t) == nil and t[1] == nil
 end
 
-local function check_options(fname, opts, allowed, level)
-  level = (level or 2) + 1
+local function check_options(fname, opts, allowed)
   if opts == nil then return {} end
   if not is_options(opts) then
-    error(string.format('[%s] options table expected, got %s', fname, type(opts)), level)
+    torch._error(string.format('[%s] options table expected, got %s', fname, type(opts)))
   end
   for k in pairs(opts) do
-    if not allowed[k] then error(string.format('[%s] unknown option "%s"', fname, tostring(k)), level) end
+    if not allowed[k] then torch._error(string.format('[%s] unknown option "%s"', fname, tostring(k))) end
   end
   if opts.generator ~= nil and not is_generator(opts.generator) then
-    error(string.format('[%s] generator must be a torch.Generator, got %s', fname, type(opts.generator)), level)
+    torch._error(string.format('[%s] generator must be a torch.Generator, got %s', fname, type(opts.generator)))
   end
   if opts.out ~= nil and not is_tensor(opts.out) then
-    error(string.format('[%s] out must be a Tensor', fname), level)
+    torch._error(string.format('[%s] out must be a Tensor', fname))
   end
   if opts.requires_grad ~= nil and type(opts.requires_grad) ~= 'boolean' then
-    error(string.format('[%s] requires_grad must be a boolean', fname), level)
+    torch._error(string.format('[%s] requires_grad must be a boolean', fname))
   end
   if opts.layout ~= nil and opts.layout ~= torch.strided then
-    error(string.format('[%s] only the torch.strided layout is supported', fname), level)
+    torch._error(string.format('[%s] only the torch.strided layout is supported', fname))
   end
   if opts.pin_memory then
-    error(string.format('[%s] pin_memory needs a CUDA device, and this build has none', fname), level)
+    torch._error(string.format('[%s] pin_memory needs a CUDA device, and this build has none', fname))
   end
   return opts
 end
@@ -103,8 +105,8 @@ local function resolve(fname, opts, default)
   local dtype = opts.dtype ~= nil and torch._todtype(opts.dtype, fname)
     or (opts.out and opts.out.dtype) or default or torch.get_default_dtype()
   if opts.out and opts.dtype ~= nil and opts.out.dtype ~= dtype then
-    error(string.format('[%s] dtype %s does not match the dtype of out= (%s)', fname,
-      tostring(dtype), tostring(opts.out.dtype)), 3)
+    torch._error(string.format('[%s] dtype %s does not match the dtype of out= (%s)', fname,
+      tostring(dtype), tostring(opts.out.dtype)))
   end
   local dev = opts.device ~= nil and torch.device(opts.device) or nil
   return dtype, dev and dev._type or 0, dev and dev._index or 0
@@ -112,15 +114,15 @@ end
 
 local function need_float(fname, dtype)
   if not dtype.is_floating_point then
-    error(string.format('[%s] expected a floating point dtype, got %s', fname, tostring(dtype)), 3)
+    torch._error(string.format('[%s] expected a floating point dtype, got %s', fname, tostring(dtype)))
   end
 end
 
 local function finish(fname, t, opts)
   if opts.requires_grad then
     if not t.dtype.is_floating_point then
-      error(string.format('[%s] only tensors of floating point dtype can require gradients (got %s)',
-        fname, tostring(t.dtype)), 3)
+      torch._error(string.format('[%s] only tensors of floating point dtype can require gradients (got %s)',
+        fname, tostring(t.dtype)))
     end
     core.requires_grad(t, true)
   end
@@ -130,7 +132,7 @@ end
 -- Splits (sizes..., opts) into a sizes table and the options.
 local function sizes_and_options(fname, allowed, ...)
   local n = select('#', ...)
-  local last = select(n, ...)
+  local last = n > 0 and select(n, ...) or nil
   local opts
   if n > 1 and type(last) == 'table' and (is_options(last) or (next(last) == nil and getmetatable(last) == nil)) then
     opts = last
@@ -141,19 +143,19 @@ local function sizes_and_options(fname, allowed, ...)
   if n == 1 and type(first) == 'table' and not is_tensor(first) then
     sizes = first
   elseif n == 0 then
-    error(string.format('[%s] expected sizes (numbers, a table or a torch.Size)', fname), 3)
+    torch._error(string.format('[%s] expected sizes (numbers, a table or a torch.Size)', fname))
   else
     sizes = {}
     for i = 1, n do
       local s = select(i, ...)
       if type(s) ~= 'number' then
-        error(string.format('[%s] sizes must be numbers, a table or a torch.Size; argument %d is a %s',
-          fname, i, type(s)), 3)
+        torch._error(string.format('[%s] sizes must be numbers, a table or a torch.Size; argument %d is a %s',
+          fname, i, type(s)))
       end
       sizes[i] = s
     end
   end
-  return sizes, check_options(fname, opts, allowed, 3)
+  return sizes, check_options(fname, opts, allowed)
 end
 
 -- A new tensor (or out=, resized) of the given sizes and dtype.
@@ -167,7 +169,7 @@ end
 
 -- A tensor shaped like x for the _like functions (x's memory order unless told otherwise).
 local function like(fname, x, opts)
-  if not is_tensor(x) then error(string.format('[%s] expected a Tensor, got %s', fname, type(x)), 3) end
+  if not is_tensor(x) then torch._error(string.format('[%s] expected a Tensor, got %s', fname, type(x))) end
   local dtype = opts.dtype ~= nil and torch._todtype(opts.dtype, fname) or x.dtype
   local dev = opts.device ~= nil and torch.device(opts.device) or x.device
   if dev ~= x.device or (opts.memory_format ~= nil and opts.memory_format ~= torch.preserve_format) then
@@ -217,9 +219,9 @@ local function int_bounds(fname, nums)
   local low, high
   if #nums == 1 then low, high = 0, nums[1]
   elseif #nums == 2 then low, high = nums[1], nums[2]
-  else error(string.format('[%s] expected high, or low and high, before the size', fname), 3) end
-  if not is_int(low) then error(string.format('[%s] low must be an integer, got %s', fname, tostring(low)), 3) end
-  if not is_int(high) then error(string.format('[%s] high must be an integer, got %s', fname, tostring(high)), 3) end
+  else torch._error(string.format('[%s] expected high, or low and high, before the size', fname)) end
+  if not is_int(low) then torch._error(string.format('[%s] low must be an integer, got %s', fname, tostring(low))) end
+  if not is_int(high) then torch._error(string.format('[%s] high must be an integer, got %s', fname, tostring(high))) end
   return low, high
 end
 
@@ -231,7 +233,7 @@ function torch.randint(...)
   opts = check_options('randint', opts, OPTS_NEW)
   local size = args[n]
   if type(size) ~= 'table' or is_tensor(size) then
-    error('[randint] size must be a table or a torch.Size (as in randint(0, 10, {3}))', 2)
+    torch._error('[randint] size must be a table or a torch.Size (as in randint(0, 10, {3}))')
   end
   local nums = {}
   for i = 1, n - 1 do nums[i] = args[i] end
@@ -255,7 +257,7 @@ end
 -- torch.randperm(n, opts): a random permutation of 1 .. n (int64 unless told)
 function torch.randperm(n, opts)
   opts = check_options('randperm', opts, OPTS_NEW)
-  if not is_int(n) then error('[randperm] n must be an integer, got ' .. tostring(n), 2) end
+  if not is_int(n) then torch._error('[randperm] n must be an integer, got ' .. tostring(n)) end
   local dtype, dt, di = resolve('randperm', opts, torch.int64)
   local t = core.randperm(n, dtype.id, dt, di, opts.generator)
   if opts.out then
@@ -277,19 +279,19 @@ function torch.normal(mean, std, size, opts)
     opts = check_options('normal', opts, OPTS_GEN_OUT)
     if std == nil then std = 1 end
     if type(mean) ~= 'number' and not is_tensor(mean) then
-      error('[normal] mean must be a number or a Tensor, got ' .. type(mean), 2)
+      torch._error('[normal] mean must be a number or a Tensor, got ' .. type(mean))
     end
     if type(std) ~= 'number' and not is_tensor(std) then
-      error('[normal] std must be a number or a Tensor, got ' .. type(std), 2)
+      torch._error('[normal] std must be a number or a Tensor, got ' .. type(std))
     end
     return core.normal_tensor(mean, std, opts.generator, opts.out)
   end
   opts = check_options('normal', opts, OPTS_NEW)
   if type(mean) ~= 'number' or type(std) ~= 'number' then
-    error('[normal] expected mean and std as numbers or Tensors', 2)
+    torch._error('[normal] expected mean and std as numbers or Tensors')
   end
   if type(size) ~= 'table' or is_tensor(size) then
-    error('[normal] with numbers for mean and std, the size is needed (normal(0, 1, {2, 3}))', 2)
+    torch._error('[normal] with numbers for mean and std, the size is needed (normal(0, 1, {2, 3}))')
   end
   local dtype, dt, di = resolve('normal', opts)
   need_float('normal', dtype)
@@ -302,8 +304,8 @@ end
 function torch.bernoulli(input, p, opts)
   if is_options(p) then p, opts = nil, p end
   opts = check_options('bernoulli', opts, OPTS_GEN_OUT)
-  if not is_tensor(input) then error('[bernoulli] expected a Tensor, got ' .. type(input), 2) end
-  if p ~= nil and type(p) ~= 'number' then error('[bernoulli] p must be a number, got ' .. type(p), 2) end
+  if not is_tensor(input) then torch._error('[bernoulli] expected a Tensor, got ' .. type(input)) end
+  if p ~= nil and type(p) ~= 'number' then torch._error('[bernoulli] p must be a number, got ' .. type(p)) end
   local t
   if opts.out then
     t = opts.out
@@ -318,11 +320,11 @@ end
 function torch.multinomial(input, n, replacement, opts)
   if is_options(replacement) then replacement, opts = nil, replacement end
   opts = check_options('multinomial', opts, { generator = true, out = true, replacement = true })
-  if not is_tensor(input) then error('[multinomial] expected a Tensor, got ' .. type(input), 2) end
-  if not is_int(n) then error('[multinomial] num_samples must be an integer, got ' .. tostring(n), 2) end
+  if not is_tensor(input) then torch._error('[multinomial] expected a Tensor, got ' .. type(input)) end
+  if not is_int(n) then torch._error('[multinomial] num_samples must be an integer, got ' .. tostring(n)) end
   if replacement == nil then replacement = opts.replacement or false end
   if type(replacement) ~= 'boolean' then
-    error('[multinomial] replacement must be a boolean, got ' .. type(replacement), 2)
+    torch._error('[multinomial] replacement must be a boolean, got ' .. type(replacement))
   end
   return core.multinomial(input, n, replacement, opts.generator, opts.out)
 end
@@ -331,7 +333,7 @@ end
 local function num_or(fname, what, v, default)
   if v == nil then return default end
   if type(v) ~= 'number' then
-    error(string.format('[%s] %s must be a number, got %s', fname, what, type(v)), 3)
+    torch._error(string.format('[%s] %s must be a number, got %s', fname, what, type(v)))
   end
   return v
 end
@@ -340,7 +342,7 @@ end
 local function two_params(fname, a, b, opts, da, db, an, bn)
   if is_options(a) then a, b, opts = nil, nil, a
   elseif is_options(b) then b, opts = nil, b end
-  opts = check_options(fname, opts, OPTS_GEN, 2)
+  opts = check_options(fname, opts, OPTS_GEN)
   return num_or(fname, an, a, da), num_or(fname, bn, b, db), opts.generator
 end
 
@@ -372,7 +374,7 @@ end
 
 function Tensor.geometric_(x, p, opts)
   opts = check_options('geometric_', opts, OPTS_GEN)
-  if type(p) ~= 'number' then error('[geometric_] p must be a number, got ' .. type(p), 2) end
+  if type(p) ~= 'number' then torch._error('[geometric_] p must be a number, got ' .. type(p)) end
   return core.geometric_(x, p, opts.generator)
 end
 
@@ -386,7 +388,7 @@ function Tensor.random_(x, ...)
   opts = check_options('random_', opts, OPTS_GEN)
   for i = 1, n do
     if args[i] ~= nil and not is_int(args[i]) then
-      error(string.format('[random_] bounds must be integers, got %s', tostring(args[i])), 2)
+      torch._error(string.format('[random_] bounds must be integers, got %s', tostring(args[i])))
     end
   end
   if n == 0 then return core.random_(x, nil, nil, false, opts.generator) end
@@ -394,7 +396,7 @@ function Tensor.random_(x, ...)
     if args[1] == nil then return core.random_(x, nil, nil, false, opts.generator) end
     return core.random_(x, 0, args[1], true, opts.generator)
   end
-  if args[1] == nil then error('[random_] from must be an integer, got nil', 2) end
+  if args[1] == nil then torch._error('[random_] from must be an integer, got nil') end
   return core.random_(x, args[1], args[2], args[2] ~= nil, opts.generator)
 end
 
@@ -404,7 +406,7 @@ function Tensor.bernoulli_(x, p, opts)
   opts = check_options('bernoulli_', opts, OPTS_GEN)
   if p == nil then p = 0.5 end
   if type(p) ~= 'number' and not is_tensor(p) then
-    error('[bernoulli_] p must be a number or a Tensor, got ' .. type(p), 2)
+    torch._error('[bernoulli_] p must be a number or a Tensor, got ' .. type(p))
   end
   return core.bernoulli_(x, p, opts.generator)
 end
