@@ -507,20 +507,35 @@ static int run_slices(const char *op, const Job *job, THTensor *values, THTensor
   const size_t bytes = (size_t)g.n * sizeof(SortPair);
   atomic_int failed = 0;
   int nthreads = slice_threads(&g);
-#pragma omp parallel num_threads(nthreads) if (nthreads > 1)
-  {
+  if (nthreads == 1) { /* no parallel region at all: entering one costs more than a small sort */
     SortPair *buf = THAlloc(bytes), *tmp = want_tmp ? THAlloc(bytes) : NULL;
-    bool ok = buf && (!want_tmp || tmp);
-    if (!ok) atomic_store(&failed, 1);
-#pragma omp for schedule(static)
-    for (int64_t s = 0; s < g.nslices; s++) {
-      if (!ok) continue;
-      char *p[3];
-      slice_ptrs(&g, 3, s, p);
-      run_slice(job, &g, x->dtype, p, buf, tmp);
+    if (buf && (!want_tmp || tmp)) {
+      for (int64_t s = 0; s < g.nslices; s++) {
+        char *p[3];
+        slice_ptrs(&g, 3, s, p);
+        run_slice(job, &g, x->dtype, p, buf, tmp);
+      }
+    } else {
+      failed = 1;
     }
     if (buf) THFree(buf, bytes);
     if (tmp) THFree(tmp, bytes);
+  } else {
+#pragma omp parallel num_threads(nthreads)
+    {
+      SortPair *buf = THAlloc(bytes), *tmp = want_tmp ? THAlloc(bytes) : NULL;
+      bool ok = buf && (!want_tmp || tmp);
+      if (!ok) atomic_store(&failed, 1);
+#pragma omp for schedule(static)
+      for (int64_t s = 0; s < g.nslices; s++) {
+        if (!ok) continue;
+        char *p[3];
+        slice_ptrs(&g, 3, s, p);
+        run_slice(job, &g, x->dtype, p, buf, tmp);
+      }
+      if (buf) THFree(buf, bytes);
+      if (tmp) THFree(tmp, bytes);
+    }
   }
   if (atomic_load(&failed))
     return TH_setError("[%s] out of memory allocating %zu bytes of scratch space", op, bytes);
@@ -700,13 +715,12 @@ done:
 
 /* out[j] = insertion point of values[j] in row j / inner of seq (row 0 when seq is 1-D), with
  * PyTorch's comparisons: left finds the first element not < v, right the first element > v
- * (so a NaN value goes to the end). */
+ * (so a NaN value goes to the end).  Runs values [begin, end). */
 #define DEF_SEARCH(ID, NAME, CTYPE, ACC, KIND)                                                  \
   static void search_##ID(const CTYPE *seq, int64_t m, bool seq1d, const int64_t *sorter,      \
-                          const CTYPE *val, int64_t nval, int64_t inner, bool right,           \
-                          int64_t *o64, int32_t *o32) {                                        \
-    _Pragma("omp parallel for if (nval * 8 > TH_PARALLEL_GRAIN && !omp_in_parallel())")      \
-    for (int64_t j = 0; j < nval; j++) {                                                       \
+                          const CTYPE *val, int64_t begin, int64_t end, int64_t inner,         \
+                          bool right, int64_t *o64, int32_t *o32) {                            \
+    for (int64_t j = begin; j < end; j++) {                                                    \
       int64_t row = seq1d ? 0 : j / inner;                                                     \
       const CTYPE *b = seq + row * m;                                                          \
       const int64_t *srt = sorter ? sorter + row * m : NULL;                                   \
@@ -725,25 +739,41 @@ done:
 TH_FORALL_DTYPES(DEF_SEARCH)
 #undef DEF_SEARCH
 
-static int cpu_search(THTensor *out, const THTensor *seq, const THTensor *values,
-                      const THTensor *sorter, bool right) {
+static void search_range(const THTensor *seq, const THTensor *values, const int64_t *srt,
+                         int64_t begin, int64_t end, bool right, int64_t *o64, int32_t *o32) {
   int64_t m = seq->size[seq->ndim - 1];
-  int64_t nval = THTensor_numel(values);
   bool seq1d = seq->ndim == 1;
   int64_t inner = values->ndim > 0 ? values->size[values->ndim - 1] : 1;
-  const int64_t *srt = sorter ? THTensor_data(sorter) : NULL;
-  int64_t *o64 = out->dtype == TH_I64 ? THTensor_data(out) : NULL;
-  int32_t *o32 = out->dtype == TH_I32 ? THTensor_data(out) : NULL;
   switch (seq->dtype) {
 #define TH_X(ID, NAME, CTYPE, ACC, KIND)                                                       \
   case TH_##ID:                                                                                \
-    search_##ID(THTensor_data(seq), m, seq1d, srt, THTensor_data(values), nval, inner, right,  \
-                o64, o32);                                                                     \
-    return TH_OK;
+    search_##ID(THTensor_data(seq), m, seq1d, srt, THTensor_data(values), begin, end, inner,   \
+                right, o64, o32);                                                              \
+    break;
     TH_FORALL_DTYPES(TH_X)
 #undef TH_X
-  default: return TH_setError("[searchsorted] unsupported dtype");
+  default: break;
   }
+}
+
+static int cpu_search(THTensor *out, const THTensor *seq, const THTensor *values,
+                      const THTensor *sorter, bool right) {
+  int64_t nval = THTensor_numel(values);
+  const int64_t *srt = sorter ? THTensor_data(sorter) : NULL;
+  int64_t *o64 = out->dtype == TH_I64 ? THTensor_data(out) : NULL;
+  int32_t *o32 = out->dtype == TH_I32 ? THTensor_data(out) : NULL;
+  /* a binary search costs about as much as 8 elements of a pointwise op */
+  if (nval * 8 <= TH_PARALLEL_GRAIN || omp_in_parallel() || omp_get_max_threads() == 1) {
+    search_range(seq, values, srt, 0, nval, right, o64, o32);
+    return TH_OK;
+  }
+#pragma omp parallel
+  {
+    int64_t nt = omp_get_num_threads(), t = omp_get_thread_num();
+    int64_t per = (nval + nt - 1) / nt, b = t * per, e = b + per < nval ? b + per : nval;
+    if (b < e) search_range(seq, values, srt, b, e, right, o64, o32);
+  }
+  return TH_OK;
 }
 
 /* ======================================================================= registration */

@@ -19,14 +19,24 @@ static void shift_indices(THTensor *t, int64_t delta) {
   int64_t n = THTensor_numel(t);
   if (n == 0) return;
   if (THTensor_isContiguous(t)) {
+    /* (a parallel region is entered only when worth it: even an if(0) one costs a futex) */
+    bool par = n > TH_PARALLEL_GRAIN && !omp_in_parallel();
     if (t->dtype == TH_I64) {
       int64_t *p = THTensor_data(t);
-#pragma omp parallel for if (n > TH_PARALLEL_GRAIN && !omp_in_parallel())
-      for (int64_t i = 0; i < n; i++) p[i] += delta;
+      if (par) {
+#pragma omp parallel for
+        for (int64_t i = 0; i < n; i++) p[i] += delta;
+      } else {
+        for (int64_t i = 0; i < n; i++) p[i] += delta;
+      }
     } else {
       int32_t *p = THTensor_data(t);
-#pragma omp parallel for if (n > TH_PARALLEL_GRAIN && !omp_in_parallel())
-      for (int64_t i = 0; i < n; i++) p[i] = (int32_t)(p[i] + delta);
+      if (par) {
+#pragma omp parallel for
+        for (int64_t i = 0; i < n; i++) p[i] = (int32_t)(p[i] + delta);
+      } else {
+        for (int64_t i = 0; i < n; i++) p[i] = (int32_t)(p[i] + delta);
+      }
     }
     return;
   }

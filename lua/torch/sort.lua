@@ -21,13 +21,32 @@ local function is_options(t)
   return type(t) == 'table' and not is_tensor(t) and getmetatable(t) ~= torch._Size
 end
 
--- Splits the arguments after the fixed ones into positional values (by name) and an options
--- table; checks that every key is known, that nothing is given twice, and the value types
--- ('boolean', 'number', 'string', 'tensor', 'out2' = {values, indices}, 'any').
+local function check_arg(fname, spec, name, v)
+  local want = spec[name]
+  if v == nil then return end
+  local ok
+  if want == 'tensor' then ok = is_tensor(v)
+  elseif want == 'out2' then ok = type(v) == 'table' and is_tensor(v[1]) and is_tensor(v[2])
+  else ok = type(v) == want end
+  if not ok then
+    local what = want == 'out2' and 'a table {values, indices} of two tensors'
+      or (want == 'tensor' and 'a Tensor' or 'a ' .. want)
+    fail(string.format('[%s] %s must be %s, got %s', fname, name, what,
+      is_tensor(v) and 'a Tensor' or type(v)))
+  end
+end
+
+local NO_ARGS = setmetatable({}, { __newindex = function() error('read-only', 2) end })
+
+-- Splits the arguments after the fixed ones into positional values (by name, spec[1..n]) and
+-- an options table; checks that every key is known, that nothing is given twice, and the
+-- value types (spec[name]: 'boolean', 'number', 'string', 'tensor', or 'out2' for a
+-- {values, indices} pair of tensors).
 local function args(fname, spec, n, ...)
-  local r, count = {}, select('#', ...)
-  local opts
-  if count > 0 and is_options((select(count, ...))) then
+  local count = select('#', ...)
+  if count == 0 then return NO_ARGS end
+  local r, opts = {}, nil
+  if is_options((select(count, ...))) then
     opts = select(count, ...)
     count = count - 1
   end
@@ -35,25 +54,9 @@ local function args(fname, spec, n, ...)
     fail(string.format('[%s] expected at most %d positional arguments after the tensor%s, got %d',
       fname, n, n == 1 and '' or 's', count))
   end
-  local function check(name, v)
-    local want = spec[name]
-    if v == nil then return end
-    local ok
-    if want == 'tensor' then ok = is_tensor(v)
-    elseif want == 'out2' then ok = type(v) == 'table' and is_tensor(v[1]) and is_tensor(v[2])
-    elseif want == 'any' then ok = true
-    else ok = type(v) == want end
-    if not ok then
-      local what = want == 'out2' and 'a table {values, indices} of two tensors'
-        or (want == 'tensor' and 'a Tensor' or 'a ' .. want)
-      fail(string.format('[%s] %s must be %s, got %s', fname, name, what,
-        is_tensor(v) and 'a Tensor' or type(v)))
-    end
-  end
   for i = 1, count do
-    local name = spec[i]
-    local v = select(i, ...)
-    check(name, v)
+    local name, v = spec[i], select(i, ...)
+    check_arg(fname, spec, name, v)
     r[name] = v
   end
   if opts then
@@ -65,7 +68,7 @@ local function args(fname, spec, n, ...)
       if r[k] ~= nil then
         fail(string.format('[%s] %s given both as an argument and as an option', fname, k))
       end
-      check(k, v)
+      check_arg(fname, spec, k, v)
       r[k] = v
     end
   end
@@ -78,7 +81,6 @@ local function check_tensor(fname, x, what)
   end
 end
 
--- Pass nil for absent booleans that default to true in C.
 local function out_pair(o)
   if o then return o[1], o[2] end
   return nil, nil
