@@ -163,6 +163,40 @@ local E = {
   state2_head = {10, 0, 0, 0, 0, 0, 0, 0, 105, 2, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0},
   state2_cache = {0, 0, 0, 0, 0, 0, 0, 0, 102, 47, 149, 117, 154, 164, 243, 191, 0, 0, 0, 0, 0, 0,
     0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+  perm3_uniform = {0.7576315999031067, 0.029281556606292725, 0.5695084929466248, 0.6826140880584717,
+    0.5724719762802124, 0.31379687786102295, 0.2793108820915222, 0.7998586297035217,
+    0.4387779235839844, 0.30514949560165405, 0.4980025887489319, 0.19801932573318481,
+    0.40306925773620605, 0.3971373438835144, 0.6386804580688477, 0.46354562044143677,
+    0.93708336353302, 0.4161921739578247, 0.7346844673156738, 0.7543719410896301, 0.524665892124176,
+    0.4549863338470459, 0.655595064163208, 0.2843296527862549},
+  perm3_normal = {-0.19550958275794983, -0.4211951494216919, 3.586989402770996, 0.32550153136253357,
+    0.4107416570186615, 0.11025489121675491, -0.9656359553337097, -0.510699987411499,
+    -1.8312901258468628, -0.4791449308395386, -0.988007128238678, -2.259009599685669,
+    0.4224153161048889, -1.5726652145385742, 1.5987002849578857, 1.3790082931518555,
+    -0.908073365688324, 0.6066995859146118, 0.267316997051239, -0.12324775755405426,
+    -1.277006983757019, 2.528557300567627, 0.5422736406326294, -0.13830965757369995},
+  perm3_random = {20, 75, 42, 90, 72, 19, 48, 71, 65, 46, 59, 29, 89, 40, 70, 18, 31, 77, 32, 7, 12,
+    43, 45, 42},
+  narrow3_uniform = {0.6704878211021423, 0.5895612835884094, 0.28731369972229004,
+    0.3486420512199402, 0.9579413533210754, 0.4074893593788147, 0.7818958163261414,
+    0.7165015935897827, 0.17679643630981445, 0.07478523254394531, 0.9799443483352661,
+    0.5261083841323853, 0.8427290320396423, 0.6036157011985779, 0.6608113646507263,
+    0.8734793066978455, 0.9741073250770569, 0.1682094931602478},
+  size1_uniform = {0.5625144839286804, 0.8106192350387573, 0.19761419296264648, 0.1841621994972229,
+    0.8731286525726318, 0.13814055919647217, 0.5628141760826111, 0.7664404511451721,
+    0.8622175455093384, 0.13994789123535156, 0.9983324408531189, 0.2232559323310852},
+  bern_nc_p = {0.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 0.0, 1.0, 0.0},
+  bern_nc_out = {0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0},
+  bern_bcast = {1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0},
+  randn_like_perm = {0.5781435966491699, -0.6053534150123596, 1.4870996475219727,
+    0.7339825630187988, -0.437624990940094, 0.43369078636169434, -0.9482754468917847,
+    -0.28377068042755127, 1.3804936408996582, -0.4393826425075531, -0.4595281779766083,
+    -2.0600831508636475, 0.09426750242710114, 1.0524818897247314, 0.5307833552360535,
+    0.9254568815231323, 1.541426420211792, 1.6263006925582886, 0.6351795792579651,
+    0.28645455837249756, -0.4644943177700043, 0.8002700209617615, 1.561785101890564,
+    2.1772847175598145},
+  mn_t = {1, 5, 5, 1, 5, 2},
+  mn_t1 = {1, 4, 2},
 }
 
 
@@ -375,6 +409,25 @@ describe('the same numbers as PyTorch', function()
     local e = torch.zeros(20, 2, {dtype = torch.float64}):select(2, 1)
     e:normal_()
     same(E.col_normal_f64, e)
+  end)
+
+  it('permuted, narrowed and broadcast layouts', function()
+    torch.manual_seed(1)
+    local x = torch.zeros(2, 3, 4):permute({3, 1, 2})
+    x:uniform_()
+    same(E.perm3_uniform, x)
+    x = torch.zeros(2, 3, 4):permute({3, 1, 2})
+    x:normal_()
+    same(E.perm3_normal, x)
+    same(E.perm3_random, torch.zeros(2, 3, 4, {dtype = torch.int64}):permute({2, 3, 1}):random_(100))
+    same(E.narrow3_uniform, torch.zeros(3, 5, 4):narrow(2, 2, 3):as_strided({3, 3, 2}, {20, 4, 2}, 4):uniform_())
+    same(E.size1_uniform, torch.zeros(4, 1, 3):transpose(1, 3):uniform_())
+    same(E.bern_nc_p, torch.zeros(3, 4):bernoulli_(torch.rand(4, 3):t()))
+    same(E.bern_nc_out, torch.zeros(4, 3):t():bernoulli_(torch.rand(3, 4)))
+    same(E.bern_bcast, torch.zeros(3, 4):t():bernoulli_(torch.rand(3)))
+    same(E.randn_like_perm, torch.randn_like(torch.zeros(2, 3, 4):permute({3, 1, 2})))
+    same(E.mn_t, torch.multinomial(torch.rand(5, 3):t(), 2))
+    same(E.mn_t1, torch.multinomial(torch.rand(5, 3):t(), 1))
   end)
 
   it('randint, randint_like and random_ in every dtype family', function()
@@ -776,7 +829,10 @@ describe('bad input', function()
     assert.are.equal('[uniform_] unknown option "out"', err(torch.zeros(2).uniform_, torch.zeros(2), {out = torch.zeros(2)}))
     assert.are.equal('[rand] expected sizes (numbers, a table or a torch.Size)', err(torch.rand))
     assert.are.equal('[randint] size must be a table or a torch.Size (as in randint(0, 10, {3}))', err(torch.randint, 0, 10, 3))
-    assert.are.equal('[randint] high must be an integer, got 2.5', err(torch.randint, 0, 2.5, {3}))
+    assert.are.equal('[randint] high must be an integer in [-2^63, 2^63), got 2.5', err(torch.randint, 0, 2.5, {3}))
+    assert.are.equal('[randint] high must be an integer in [-2^63, 2^63), got 9.2233720368548e+18',
+      err(torch.randint, 0, 2 ^ 63, {3}))
+    assert.are.equal('[random_] bounds must be integers in [-2^63, 2^63), got 0.5', err(torch.zeros(2).random_, torch.zeros(2), 0.5))
     assert.are.equal('[normal] with numbers for mean and std, the size is needed (normal(0, 1, {2, 3}))', err(torch.normal, 0, 1))
     assert.truthy(err(torch.normal, torch.zeros(2), torch.ones(3)):find('cannot be broadcast', 1, true))
     assert.are.equal('[randint] only tensors of floating point dtype can require gradients (got torch.int64)',

@@ -179,6 +179,8 @@ local function like(fname, x, opts)
 end
 
 local function is_int(v) return type(v) == 'number' and v == math.floor(v) and v - v == 0 end
+-- an integer that int64 holds (bounds of randint and random_)
+local function is_int64(v) return is_int(v) and v >= -2 ^ 63 and v < 2 ^ 63 end
 
 -- ---------------------------------------------------------------------------- rand, randn
 -- torch.rand(sizes..., opts): uniform on [0, 1)
@@ -220,8 +222,12 @@ local function int_bounds(fname, nums)
   if #nums == 1 then low, high = 0, nums[1]
   elseif #nums == 2 then low, high = nums[1], nums[2]
   else torch._error(string.format('[%s] expected high, or low and high, before the size', fname)) end
-  if not is_int(low) then torch._error(string.format('[%s] low must be an integer, got %s', fname, tostring(low))) end
-  if not is_int(high) then torch._error(string.format('[%s] high must be an integer, got %s', fname, tostring(high))) end
+  if not is_int64(low) then
+    torch._error(string.format('[%s] low must be an integer in [-2^63, 2^63), got %s', fname, tostring(low)))
+  end
+  if not is_int64(high) then
+    torch._error(string.format('[%s] high must be an integer in [-2^63, 2^63), got %s', fname, tostring(high)))
+  end
   return low, high
 end
 
@@ -387,8 +393,8 @@ function Tensor.random_(x, ...)
   if n > 0 and is_options(args[n]) then opts = args[n]; n = n - 1 end
   opts = check_options('random_', opts, OPTS_GEN)
   for i = 1, n do
-    if args[i] ~= nil and not is_int(args[i]) then
-      torch._error(string.format('[random_] bounds must be integers, got %s', tostring(args[i])))
+    if args[i] ~= nil and not is_int64(args[i]) then
+      torch._error(string.format('[random_] bounds must be integers in [-2^63, 2^63), got %s', tostring(args[i])))
     end
   end
   if n == 0 then return core.random_(x, nil, nil, false, opts.generator) end
