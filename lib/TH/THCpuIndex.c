@@ -423,7 +423,7 @@ static int cpu_masked_scatter(THTensor *t, const THTensor *mask, const THTensor 
   int64_t count = p.start[p.nchunks], have = THTensor_numel(src);
   if (count > have) {
     free(p.start);
-    return TH_setError("[masked_scatter_] the source has %lld elements but the mask selects %lld",
+    return TH_setError("[masked_scatter] the source has %lld elements but the mask selects %lld",
                        (long long)have, (long long)count);
   }
   if (count > 0)

@@ -159,7 +159,8 @@ static THScalar check_scalar(lua_State *L, int idx, const char *op) {
   return THScalar_fromDouble(lua_tonumber(L, idx));
 }
 
-/* Returns r (new) or out (at stack index out_idx) to Lua. */
+/* Returns r (new) or out (at stack index out_idx) to Lua.  Every binding function first sets the
+ * stack to its full argument count, so that what it pushes never looks like an argument. */
 static int push_result(lua_State *L, THTensor **slot, THTensor *r, int out_idx) {
   if (!r) return lb_error(L);
   if (out_idx) {
@@ -297,6 +298,7 @@ static int lb_split(lua_State *L) {
 
 /* chunk(t, chunks, dim) */
 static int lb_chunk(lua_State *L) {
+  lua_settop(L, 3);
   THTensor *t = lb_checktensor(L, 1);
   int64_t chunks = lb_checkint(L, 2);
   int d = lua_isnoneornil(L, 3) ? 0 : lb_checkdim(L, 3);
@@ -307,6 +309,7 @@ static int lb_chunk(lua_State *L) {
 
 /* unbind(t, dim) */
 static int lb_unbind(lua_State *L) {
+  lua_settop(L, 2);
   THTensor *t = lb_checktensor(L, 1);
   int d = lua_isnoneornil(L, 2) ? 0 : lb_checkdim(L, 2);
   ListHolder *h = new_holder(L);
@@ -318,6 +321,7 @@ static int lb_unbind(lua_State *L) {
 
 /* index_select(t, dim, index, out) */
 static int lb_index_select(lua_State *L) {
+  lua_settop(L, 4);
   THTensor *t = lb_checktensor(L, 1);
   int d = lb_checkdim(L, 2);
   THTensor *ix = dim_index_arg(L, 3, "index_select", t, d, false);
@@ -328,6 +332,7 @@ static int lb_index_select(lua_State *L) {
 
 /* gather(t, dim, index, out) */
 static int lb_gather(lua_State *L) {
+  lua_settop(L, 4);
   THTensor *t = lb_checktensor(L, 1);
   int d = lb_checkdim(L, 2);
   THTensor *ix = dim_index_arg(L, 3, "gather", t, d, false);
@@ -338,6 +343,7 @@ static int lb_gather(lua_State *L) {
 
 /* take(t, index, out) */
 static int lb_take(lua_State *L) {
+  lua_settop(L, 3);
   THTensor *t = lb_checktensor(L, 1);
   THTensor *ix = index_arg(L, 2, "take", true, THTensor_numel(t), -1, true);
   THTensor *out = opt_tensor(L, 3);
@@ -347,6 +353,7 @@ static int lb_take(lua_State *L) {
 
 /* masked_select(t, mask, out) */
 static int lb_masked_select(lua_State *L) {
+  lua_settop(L, 3);
   THTensor *t = lb_checktensor(L, 1), *mask = lb_checktensor(L, 2);
   THTensor *out = opt_tensor(L, 3);
   THTensor **slot = out ? NULL : lb_newslot(L);
@@ -355,6 +362,7 @@ static int lb_masked_select(lua_State *L) {
 
 /* nonzero(t, out) -> (N, ndim) 1-based positions */
 static int lb_nonzero(lua_State *L) {
+  lua_settop(L, 2);
   THTensor *t = lb_checktensor(L, 1);
   THTensor *out = opt_tensor(L, 2);
   if (out && out->dtype != TH_I64)
@@ -377,6 +385,7 @@ static int lb_nonzero(lua_State *L) {
 
 /* nonzero_tuple(t) -> table of ndim 1-D tensors (one per dim; one for a 0-dim t) */
 static int lb_nonzero_tuple(lua_State *L) {
+  lua_settop(L, 1);
   THTensor *t = lb_checktensor(L, 1);
   THTensor **slot = lb_newslot(L);
   THTensor *r = THTensor_nonzero(NULL, t);
@@ -407,6 +416,7 @@ static int lb_nonzero_tuple(lua_State *L) {
 
 /* masked_fill(t, mask, value, inplace) */
 static int lb_masked_fill(lua_State *L) {
+  lua_settop(L, 4);
   THTensor *t = lb_checktensor(L, 1), *mask = lb_checktensor(L, 2);
   bool inplace = lua_toboolean(L, 4);
   THScalar v = check_scalar(L, 3, inplace ? "masked_fill_" : "masked_fill");
@@ -421,6 +431,7 @@ static int lb_masked_fill(lua_State *L) {
 
 /* masked_scatter(t, mask, source, inplace) */
 static int lb_masked_scatter(lua_State *L) {
+  lua_settop(L, 4);
   THTensor *t = lb_checktensor(L, 1), *mask = lb_checktensor(L, 2), *src = lb_checktensor(L, 3);
   if (lua_toboolean(L, 4)) {
     if (THTensor_maskedScatter_(t, mask, src) != TH_OK) return lb_error(L);
@@ -433,6 +444,7 @@ static int lb_masked_scatter(lua_State *L) {
 
 /* scatter(t, dim, index, src | value, reduce, inplace, out); reduce nil, 'add' or 'multiply' */
 static int lb_scatter(lua_State *L) {
+  lua_settop(L, 7);
   THTensor *t = lb_checktensor(L, 1);
   int d = lb_checkdim(L, 2);
   bool inplace = lua_toboolean(L, 6);
@@ -460,6 +472,7 @@ static int lb_scatter(lua_State *L) {
 
 /* scatter_add(t, dim, index, src, inplace, out) */
 static int lb_scatter_add(lua_State *L) {
+  lua_settop(L, 6);
   THTensor *t = lb_checktensor(L, 1);
   int d = lb_checkdim(L, 2);
   bool inplace = lua_toboolean(L, 5);
@@ -477,6 +490,7 @@ static int lb_scatter_add(lua_State *L) {
 
 /* index_add(t, dim, index, src, alpha, inplace, out) */
 static int lb_index_add(lua_State *L) {
+  lua_settop(L, 7);
   THTensor *t = lb_checktensor(L, 1);
   int d = lb_checkdim(L, 2);
   THTensor *src = lb_checktensor(L, 4);
@@ -496,6 +510,7 @@ static int lb_index_add(lua_State *L) {
 
 /* index_copy(t, dim, index, src, inplace, out) */
 static int lb_index_copy(lua_State *L) {
+  lua_settop(L, 6);
   THTensor *t = lb_checktensor(L, 1);
   int d = lb_checkdim(L, 2);
   THTensor *src = lb_checktensor(L, 4);
@@ -513,6 +528,7 @@ static int lb_index_copy(lua_State *L) {
 
 /* index_fill(t, dim, index, value, inplace) */
 static int lb_index_fill(lua_State *L) {
+  lua_settop(L, 5);
   THTensor *t = lb_checktensor(L, 1);
   int d = lb_checkdim(L, 2);
   bool inplace = lua_toboolean(L, 5);
@@ -559,6 +575,7 @@ static int check_ints(lua_State *L, int idx, const char *op, int64_t *v) {
 
 /* flip(t, {dims}) */
 static int lb_flip(lua_State *L) {
+  lua_settop(L, 2);
   THTensor *t = lb_checktensor(L, 1);
   int dims[TH_MAX_DIMS];
   int n = check_dims(L, 2, "flip", dims);
@@ -568,6 +585,7 @@ static int lb_flip(lua_State *L) {
 
 /* roll(t, {shifts}, {dims}) */
 static int lb_roll(lua_State *L) {
+  lua_settop(L, 3);
   THTensor *t = lb_checktensor(L, 1);
   int64_t shifts[TH_MAX_DIMS];
   int dims[TH_MAX_DIMS];
@@ -579,6 +597,7 @@ static int lb_roll(lua_State *L) {
 
 /* repeat(t, {repeats}) / tile(t, {repeats}) */
 static int lb_repeat(lua_State *L) {
+  lua_settop(L, 2);
   THTensor *t = lb_checktensor(L, 1);
   int64_t reps[TH_MAX_DIMS];
   int n = check_ints(L, 2, "repeat", reps);
@@ -587,6 +606,7 @@ static int lb_repeat(lua_State *L) {
 }
 
 static int lb_tile(lua_State *L) {
+  lua_settop(L, 2);
   THTensor *t = lb_checktensor(L, 1);
   int64_t reps[TH_MAX_DIMS];
   int n = check_ints(L, 2, "tile", reps);
@@ -596,6 +616,7 @@ static int lb_tile(lua_State *L) {
 
 /* repeat_interleave(t, repeats (number | tensor), dim | nil, output_size | nil) */
 static int lb_repeat_interleave(lua_State *L) {
+  lua_settop(L, 4);
   THTensor *t = lb_checktensor(L, 1);
   bool flat = lua_isnoneornil(L, 3);
   int d = flat ? 0 : lb_checkdim(L, 3);
@@ -610,6 +631,7 @@ static int lb_repeat_interleave(lua_State *L) {
 
 /* repeat_interleave_index(repeats, output_size | nil): 1-based positions repeated */
 static int lb_repeat_interleave_index(lua_State *L) {
+  lua_settop(L, 2);
   THTensor *reps = lb_checktensor(L, 1);
   int64_t osize = lua_isnoneornil(L, 2) ? -1 : lb_checkint(L, 2);
   THTensor **slot = lb_newslot(L);
@@ -622,6 +644,7 @@ static int lb_repeat_interleave_index(lua_State *L) {
 
 /* tri(t, k, upper, inplace, out) */
 static int lb_tri(lua_State *L) {
+  lua_settop(L, 5);
   THTensor *t = lb_checktensor(L, 1);
   int64_t k = lua_isnoneornil(L, 2) ? 0 : lb_checkint(L, 2);
   bool upper = lua_toboolean(L, 3), inplace = lua_toboolean(L, 4);
@@ -638,6 +661,7 @@ static int lb_tri(lua_State *L) {
 
 /* diag(t, k, out) */
 static int lb_diag(lua_State *L) {
+  lua_settop(L, 3);
   THTensor *t = lb_checktensor(L, 1);
   int64_t k = lua_isnoneornil(L, 2) ? 0 : lb_checkint(L, 2);
   THTensor *out = opt_tensor(L, 3);
@@ -647,6 +671,7 @@ static int lb_diag(lua_State *L) {
 
 /* diagonal(t, offset, dim1, dim2) */
 static int lb_diagonal(lua_State *L) {
+  lua_settop(L, 4);
   THTensor *t = lb_checktensor(L, 1);
   int64_t off = lua_isnoneornil(L, 2) ? 0 : lb_checkint(L, 2);
   int d1 = lua_isnoneornil(L, 3) ? 0 : lb_checkdim(L, 3);
@@ -657,6 +682,7 @@ static int lb_diagonal(lua_State *L) {
 
 /* narrow_copy(t, dim, start, length, out); start 1-based (negative from the end) */
 static int lb_narrow_copy(lua_State *L) {
+  lua_settop(L, 5);
   THTensor *t = lb_checktensor(L, 1);
   int d = lb_checkdim(L, 2);
   int64_t start = lb_checkint(L, 3), length = lb_checkint(L, 4), size;
@@ -681,6 +707,7 @@ static int lb_narrow_copy(lua_State *L) {
 /* wrap_index(index, size): 1-based positions (negative from the end) checked against 1..size
  * along dim 1, as a new contiguous int64 tensor of positive 1-based positions */
 static int lb_wrap_index(lua_State *L) {
+  lua_settop(L, 2);
   int64_t size = lb_checkint(L, 2);
   THTensor *r = index_arg(L, 1, "index", true, size, 0, true);
   to_one_based(r);

@@ -548,7 +548,18 @@ end
 -- the 1-based index as a flat tensor of positive positions, checked against dim 1 of x
 local function flat_index(x, index)
   if core.dim(x) == 0 then fail('[index] a 0-dim tensor cannot be indexed with a tensor') end
-  return core.idx_wrap_index(core.reshape(index, { core.numel(index) }), core.size(x, 1))
+  local r = core.idx_wrap_index(core.reshape(index, { core.numel(index) }), core.size(x, 1))
+  return r
+end
+
+-- v (converted to x's dtype) expanded to shape, with the error in indexing terms
+local function values_as(x, v, shape)
+  local ok, r = pcall(core.expand, core.to_dtype(v, core.dtype_id(x)), shape)
+  if not ok then
+    fail(string.format('[index] shape mismatch: value tensor of shape %s cannot be broadcast to indexing result of shape %s',
+      tostring(torch.Size(core.size(v))), tostring(torch.Size(shape))))
+  end
+  return core.contiguous(r)
 end
 
 function torch._index_get(x, key)
@@ -581,9 +592,7 @@ function torch._index_set(x, key, v)
       return
     end
     local count = core.size(core.idx_nonzero(key), 1)
-    local vals = core.contiguous(core.expand(core.to_dtype(v, core.dtype_id(x)),
-      rest_shape({ count }, xs, #ms + 1)))
-    core.idx_masked_scatter(x, m, vals, true)
+    core.idx_masked_scatter(x, m, values_as(x, v, rest_shape({ count }, xs, #ms + 1)), true)
     return
   elseif index_dtypes[dt] then
     local flat = flat_index(x, key)
@@ -591,9 +600,8 @@ function torch._index_set(x, key, v)
       core.idx_index_fill(x, 1, flat, v, true)
       return
     end
-    local vals = core.expand(core.to_dtype(v, core.dtype_id(x)),
-      rest_shape({ core.numel(flat) }, core.size(x), 2))
-    core.idx_index_copy(x, 1, flat, core.contiguous(vals), true)
+    local vals = values_as(x, v, rest_shape({ core.numel(flat) }, core.size(x), 2))
+    core.idx_index_copy(x, 1, flat, vals, true)
     return
   end
   fail(string.format('[index] tensors used as indices must be bool, uint8, int64 or int32, got %s', dt))
