@@ -236,7 +236,8 @@ static bool index_rows_fast(const THIndexWalk *w) {
     return false;
   int dim = w->dim;
   for (int d = 0; d < w->ndim; d++)
-    if (d != dim && w->i_strides[d] != 0) return false;
+    if (d != dim && (w->i_strides[d] != 0 || w->shape[d] != a->size[d])) return false;
+  if (w->i_strides[dim] != 1) return false;
   size_t es = THDtype_size(a->dtype);
   int64_t outer = 1, inner = 1;
   for (int d = 0; d < dim; d++) outer *= w->shape[d];
@@ -260,6 +261,63 @@ static bool index_rows_fast(const THIndexWalk *w) {
           memcpy(pa + (size_t)(o * n + ix[j]) * row, pb + (size_t)(o * m + j) * row, row);
     });
   }
+  return true;
+}
+
+/* Collapses dims [from, to) of a walk into one run: *n elements with strides *sa / *sb in a and
+ * b; false when they are not evenly strided in both. */
+static bool collapse(const int64_t *shape, const int64_t *sa, const int64_t *sb, int from, int to,
+                     int64_t *n, int64_t *oa, int64_t *ob) {
+  int64_t cnt = 1, ea = 0, eb = 0;
+  bool first = true;
+  for (int d = to - 1; d >= from; d--) {
+    if (shape[d] == 1) continue;
+    if (first) {
+      *oa = sa[d];
+      *ob = sb[d];
+      first = false;
+    } else if (sa[d] != ea || sb[d] != eb) {
+      return false;
+    }
+    ea = sa[d] * shape[d];
+    eb = sb[d] * shape[d];
+    cnt *= shape[d];
+  }
+  if (first) *oa = *ob = 0;
+  *n = cnt;
+  return true;
+}
+
+/* The index_* family (one index per slice along dim, the other dims those of a): blocks of
+ * (outer position, run of inner elements), each going through every index in order, so that
+ * repeated indices apply in order while threads split the blocks.  Rows of `inner` elements
+ * keep the memory access sequential whatever dim is indexed.  False when it does not apply. */
+static bool index_slices(const THIndexWalk *w, RowFn fn, RowCtx *c) {
+  const THTensor *a = w->a;
+  int nd = w->ndim, dim = w->dim;
+  if (nd == 0) return false;
+  for (int d = 0; d < nd; d++)
+    if (d != dim && (w->i_strides[d] != 0 || w->shape[d] != a->size[d])) return false;
+  int64_t outer, inner, ao, bo, ai, bi;
+  if (!collapse(w->shape, w->a_strides, w->b_strides, 0, dim, &outer, &ao, &bo) ||
+      !collapse(w->shape, w->a_strides, w->b_strides, dim + 1, nd, &inner, &ai, &bi) || inner < 16)
+    return false;
+  const int64_t m = w->shape[dim], is = w->i_strides[dim], bd = w->b_strides[dim];
+  const int64_t KCH = 4096, nk = (inner + KCH - 1) / KCH, nblocks = outer * nk;
+  c->in[0] = ai;
+  c->in[1] = bi;
+  c->in[2] = 0;
+  const RowCtx *cc = c;
+  int64_t per_block = m * (inner < KCH ? inner : KCH);
+  TH_PARALLEL_RANGE(nblocks, TH_PARALLEL_GRAIN / (per_block + 1) + 1, {
+    for (int64_t blk = begin; blk < end; blk++) {
+      int64_t o = blk / nk, k0 = (blk % nk) * KCH, k1 = k0 + KCH < inner ? k0 + KCH : inner;
+      for (int64_t j = 0; j < m; j++) {
+        int64_t off[3] = {o * ao, o * bo + j * bd, j * is};
+        fn(cc, off, k0, k1);
+      }
+    }
+  });
   return true;
 }
 
@@ -287,6 +345,7 @@ static int cpu_index(const THIndexWalk *w) {
   c.adim = w->a->ndim ? w->a->stride[w->dim] : 0;
   c.scalar = w->value;
   scalar_bytes(w->value, dt, c.value);
+  if (index_slices(w, fn, &c)) return TH_OK;
   /* walk order: natural, or (writing modes) with dim innermost */
   Walk wk;
   int order[TH_MAX_DIMS], n = 0;

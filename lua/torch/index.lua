@@ -100,9 +100,9 @@ local function int_list(fname, what, first, ...)
   return t
 end
 
-local function install(name, fn, method)
+local function install(name, fn)
   torch[name] = fn
-  if method ~= false then Tensor[name] = fn end
+  Tensor[name] = fn
 end
 
 -- ---------------------------------------------------------------------------- joining
@@ -204,56 +204,57 @@ end)
 
 -- ---------------------------------------------------------------------------- selecting
 
-local select_spec = { out = 'tensor' }
+-- A method/function whose leading arguments after the tensor are fixed ({name, type} pairs:
+-- 'number', 'tensor', 'any'), followed by npos optional positional ones and an options table
+-- (spec as for args); body(x, fixed values, options) does the work.
+local function op(fname, fixed, spec, npos, body)
+  local nf = #fixed
+  return function(x, ...)
+    check_tensor(fname, x)
+    local v = { ... }
+    for i = 1, nf do
+      local name, want = fixed[i][1], fixed[i][2]
+      local ok = want == 'any' or (want == 'tensor' and is_tensor(v[i])) or
+        (want ~= 'tensor' and type(v[i]) == want)
+      if not ok then
+        fail(string.format('[%s] %s must be %s, got %s', fname, name,
+          want == 'tensor' and 'a Tensor' or 'a ' .. want, is_tensor(v[i]) and 'a Tensor' or type(v[i])))
+      end
+    end
+    return body(x, v, args(fname, spec, npos, select(nf + 1, ...)))
+  end
+end
+
+local OUT = { out = 'tensor' }
+local NONE = {}
+local DIM_INDEX = { { 'dim', 'number' }, { 'index', 'tensor' } }
+local DIM_INDEX_SRC = { { 'dim', 'number' }, { 'index', 'tensor' }, { 'source', 'tensor' } }
+local DIM_INDEX_VALUE = { { 'dim', 'number' }, { 'index', 'tensor' }, { 'value', 'any' } }
 
 -- x:index_select(dim, index, [{out =}])
-install('index_select', function(x, dim, index, ...)
-  check_tensor('index_select', x)
-  if type(dim) ~= 'number' then fail('[index_select] dim must be a number, got ' .. type(dim)) end
-  check_tensor('index_select', index, 'index')
-  local a = args('index_select', select_spec, 0, ...)
-  return core.idx_index_select(x, dim, index, a.out)
-end)
-
-local gather_spec = { out = 'tensor', sparse_grad = 'boolean' }
+install('index_select', op('index_select', DIM_INDEX, OUT, 0,
+  function(x, v, a) return core.idx_index_select(x, v[1], v[2], a.out) end))
 
 -- x:gather(dim, index, [{out =, sparse_grad =}])
-install('gather', function(x, dim, index, ...)
-  check_tensor('gather', x)
-  if type(dim) ~= 'number' then fail('[gather] dim must be a number, got ' .. type(dim)) end
-  check_tensor('gather', index, 'index')
-  local a = args('gather', gather_spec, 0, ...)
-  return core.idx_gather(x, dim, index, a.out)
-end)
+install('gather', op('gather', DIM_INDEX, { out = 'tensor', sparse_grad = 'boolean' }, 0,
+  function(x, v, a) return core.idx_gather(x, v[1], v[2], a.out) end))
 
 -- x:take(index, [{out =}]): x as if flat
-install('take', function(x, index, ...)
-  check_tensor('take', x)
-  check_tensor('take', index, 'index')
-  local a = args('take', select_spec, 0, ...)
-  return core.idx_take(x, index, a.out)
-end)
+install('take', op('take', { { 'index', 'tensor' } }, OUT, 0,
+  function(x, v, a) return core.idx_take(x, v[1], a.out) end))
 
 -- x:masked_select(mask, [{out =}]) -> 1-D
-install('masked_select', function(x, mask, ...)
-  check_tensor('masked_select', x)
-  check_tensor('masked_select', mask, 'mask')
-  local a = args('masked_select', select_spec, 0, ...)
-  return core.idx_masked_select(x, mask, a.out)
-end)
-
-local nonzero_spec = { out = 'tensor', as_tuple = 'boolean' }
+install('masked_select', op('masked_select', { { 'mask', 'tensor' } }, OUT, 0,
+  function(x, v, a) return core.idx_masked_select(x, v[1], a.out) end))
 
 -- x:nonzero([{as_tuple =, out =}]) -> (N, ndim) 1-based int64, or a table of ndim 1-D tensors
-install('nonzero', function(x, ...)
-  check_tensor('nonzero', x)
-  local a = args('nonzero', nonzero_spec, 0, ...)
+install('nonzero', op('nonzero', NONE, { out = 'tensor', as_tuple = 'boolean' }, 0, function(x, _, a)
   if a.as_tuple then
     if a.out then fail('[nonzero] out= cannot be combined with as_tuple') end
     return core.idx_nonzero_tuple(x)
   end
   return core.idx_nonzero(x, a.out)
-end)
+end))
 
 -- torch.where(cond) -> table of 1-based index tensors, one per dim (nonzero as a tuple);
 -- torch.where(cond, x, y) is the elementwise choice (from the pointwise ops).
@@ -270,130 +271,57 @@ do
 end
 
 -- ---------------------------------------------------------------------------- writing
+-- Each has an out-of-place form (torch.name and x:name) and an in-place one (x:name_).
 
--- masked_fill(x, mask, value) / masked_fill_
-install('masked_fill', function(x, mask, value)
-  check_tensor('masked_fill', x)
-  check_tensor('masked_fill', mask, 'mask')
-  return core.idx_masked_fill(x, mask, value, false)
-end)
-Tensor.masked_fill_ = function(x, mask, value)
-  check_tensor('masked_fill_', x)
-  check_tensor('masked_fill_', mask, 'mask')
-  return core.idx_masked_fill(x, mask, value, true)
+local function pair(name, fixed, spec, spec_, body)
+  install(name, op(name, fixed, spec, spec[1] and 1 or 0, function(x, v, a) return body(x, v, a, false) end))
+  Tensor[name .. '_'] = op(name .. '_', fixed, spec_, spec_[1] and 1 or 0,
+    function(x, v, a) return body(x, v, a, true) end)
 end
 
--- masked_scatter(x, mask, source) / masked_scatter_
-install('masked_scatter', function(x, mask, source)
-  check_tensor('masked_scatter', x)
-  check_tensor('masked_scatter', mask, 'mask')
-  check_tensor('masked_scatter', source, 'source')
-  return core.idx_masked_scatter(x, mask, source, false)
-end)
-Tensor.masked_scatter_ = function(x, mask, source)
-  check_tensor('masked_scatter_', x)
-  check_tensor('masked_scatter_', mask, 'mask')
-  check_tensor('masked_scatter_', source, 'source')
-  return core.idx_masked_scatter(x, mask, source, true)
-end
+-- x:masked_fill(mask, value) / x:masked_fill_
+pair('masked_fill', { { 'mask', 'tensor' }, { 'value', 'any' } }, NONE, NONE,
+  function(x, v, _, inplace) return core.idx_masked_fill(x, v[1], v[2], inplace) end)
 
-local function check_reduce(fname, r)
-  if r ~= nil and r ~= 'add' and r ~= 'multiply' then
-    fail(string.format("[%s] reduce must be 'add' or 'multiply', got %s", fname, tostring(r)))
-  end
-end
+-- x:masked_scatter(mask, source) / x:masked_scatter_
+pair('masked_scatter', { { 'mask', 'tensor' }, { 'source', 'tensor' } }, NONE, NONE,
+  function(x, v, _, inplace) return core.idx_masked_scatter(x, v[1], v[2], inplace) end)
 
-local scatter_spec = { 'src', src = 'value', value = 'value', reduce = 'string', out = 'tensor' }
-local scatter_spec_ = { 'src', src = 'value', value = 'value', reduce = 'string' }
-
--- x:scatter(dim, index, src | value, [{reduce =, out =}]) / scatter_
-local function scatter(fname, spec, inplace)
-  return function(x, dim, index, ...)
-    check_tensor(fname, x)
-    if type(dim) ~= 'number' then fail(string.format('[%s] dim must be a number, got %s', fname, type(dim))) end
-    check_tensor(fname, index, 'index')
-    local a = args(fname, spec, 1, ...)
+-- x:scatter(dim, index, src | value, [{reduce =, out =}]) / x:scatter_
+pair('scatter', DIM_INDEX, { 'src', src = 'value', value = 'value', reduce = 'string', out = 'tensor' },
+  { 'src', src = 'value', value = 'value', reduce = 'string' }, function(x, v, a, inplace)
+    local fname = inplace and 'scatter_' or 'scatter'
     if a.src ~= nil and a.value ~= nil then fail(string.format('[%s] give either src or value, not both', fname)) end
     local src = a.src
     if src == nil then src = a.value end
     if src == nil then fail(string.format('[%s] expected a src tensor or a value', fname)) end
-    check_reduce(fname, a.reduce)
-    return core.idx_scatter(x, dim, index, src, a.reduce, inplace, a.out)
-  end
-end
-install('scatter', scatter('scatter', scatter_spec, false))
-Tensor.scatter_ = scatter('scatter_', scatter_spec_, true)
+    if a.reduce ~= nil and a.reduce ~= 'add' and a.reduce ~= 'multiply' then
+      fail(string.format("[%s] reduce must be 'add' or 'multiply', got %s", fname, a.reduce))
+    end
+    return core.idx_scatter(x, v[1], v[2], src, a.reduce, inplace, a.out)
+  end)
 
--- x:scatter_add(dim, index, src, [{out =}]) / scatter_add_
-install('scatter_add', function(x, dim, index, src, ...)
-  check_tensor('scatter_add', x)
-  if type(dim) ~= 'number' then fail('[scatter_add] dim must be a number, got ' .. type(dim)) end
-  check_tensor('scatter_add', index, 'index')
-  check_tensor('scatter_add', src, 'src')
-  local a = args('scatter_add', select_spec, 0, ...)
-  return core.idx_scatter_add(x, dim, index, src, false, a.out)
-end)
-Tensor.scatter_add_ = function(x, dim, index, src)
-  check_tensor('scatter_add_', x)
-  if type(dim) ~= 'number' then fail('[scatter_add_] dim must be a number, got ' .. type(dim)) end
-  check_tensor('scatter_add_', index, 'index')
-  check_tensor('scatter_add_', src, 'src')
-  return core.idx_scatter_add(x, dim, index, src, true)
-end
+-- x:scatter_add(dim, index, src, [{out =}]) / x:scatter_add_
+pair('scatter_add', DIM_INDEX_SRC, OUT, NONE,
+  function(x, v, a, inplace) return core.idx_scatter_add(x, v[1], v[2], v[3], inplace, a.out) end)
 
-local index_add_spec = { alpha = 'value', out = 'tensor' }
-local index_add_spec_ = { alpha = 'value' }
+-- x:index_add(dim, index, source, [{alpha =, out =}]) / x:index_add_
+pair('index_add', DIM_INDEX_SRC, { alpha = 'value', out = 'tensor' }, { alpha = 'value' },
+  function(x, v, a, inplace) return core.idx_index_add(x, v[1], v[2], v[3], a.alpha, inplace, a.out) end)
 
--- x:index_add(dim, index, source, [{alpha =, out =}]) / index_add_
-local function index_add(fname, spec, inplace)
-  return function(x, dim, index, source, ...)
-    check_tensor(fname, x)
-    if type(dim) ~= 'number' then fail(string.format('[%s] dim must be a number, got %s', fname, type(dim))) end
-    check_tensor(fname, index, 'index')
-    check_tensor(fname, source, 'source')
-    local a = args(fname, spec, 0, ...)
-    return core.idx_index_add(x, dim, index, source, a.alpha, inplace, a.out)
-  end
-end
-install('index_add', index_add('index_add', index_add_spec, false))
-Tensor.index_add_ = index_add('index_add_', index_add_spec_, true)
+-- x:index_copy(dim, index, source, [{out =}]) / x:index_copy_
+pair('index_copy', DIM_INDEX_SRC, OUT, NONE,
+  function(x, v, a, inplace) return core.idx_index_copy(x, v[1], v[2], v[3], inplace, a.out) end)
 
--- x:index_copy(dim, index, source, [{out =}]) / index_copy_
-install('index_copy', function(x, dim, index, source, ...)
-  check_tensor('index_copy', x)
-  if type(dim) ~= 'number' then fail('[index_copy] dim must be a number, got ' .. type(dim)) end
-  check_tensor('index_copy', index, 'index')
-  check_tensor('index_copy', source, 'source')
-  local a = args('index_copy', select_spec, 0, ...)
-  return core.idx_index_copy(x, dim, index, source, false, a.out)
-end)
-Tensor.index_copy_ = function(x, dim, index, source)
-  check_tensor('index_copy_', x)
-  if type(dim) ~= 'number' then fail('[index_copy_] dim must be a number, got ' .. type(dim)) end
-  check_tensor('index_copy_', index, 'index')
-  check_tensor('index_copy_', source, 'source')
-  return core.idx_index_copy(x, dim, index, source, true)
-end
-
--- x:index_fill(dim, index, value) / index_fill_ (negative indices count from the end)
-install('index_fill', function(x, dim, index, value)
-  check_tensor('index_fill', x)
-  if type(dim) ~= 'number' then fail('[index_fill] dim must be a number, got ' .. type(dim)) end
-  check_tensor('index_fill', index, 'index')
-  return core.idx_index_fill(x, dim, index, value, false)
-end)
-Tensor.index_fill_ = function(x, dim, index, value)
-  check_tensor('index_fill_', x)
-  if type(dim) ~= 'number' then fail('[index_fill_] dim must be a number, got ' .. type(dim)) end
-  check_tensor('index_fill_', index, 'index')
-  return core.idx_index_fill(x, dim, index, value, true)
-end
+-- x:index_fill(dim, index, value) / x:index_fill_ (negative indices count from the end)
+pair('index_fill', DIM_INDEX_VALUE, NONE, NONE,
+  function(x, v, _, inplace) return core.idx_index_fill(x, v[1], v[2], v[3], inplace) end)
 
 -- Torch7's names: x:index(dim, index) selects; indexCopy/indexAdd/indexFill, maskedFill and
 -- maskedCopy write in place; maskedSelect selects.
 Tensor.index = Tensor.index_select
 Tensor.indexCopy = Tensor.index_copy_
-Tensor.indexAdd = function(x, dim, index, source) return Tensor.index_add_(x, dim, index, source) end
+Tensor.indexAdd = Tensor.index_add_
 Tensor.indexFill = Tensor.index_fill_
 Tensor.maskedSelect = Tensor.masked_select
 Tensor.maskedFill = Tensor.masked_fill_
@@ -504,14 +432,8 @@ install('diagonal', function(x, ...)
 end)
 
 -- x:narrow_copy(dim, start, length, [{out =}]): a contiguous copy of x:narrow(...)
-install('narrow_copy', function(x, dim, start, length, ...)
-  check_tensor('narrow_copy', x)
-  for _, v in ipairs({ { 'dim', dim }, { 'start', start }, { 'length', length } }) do
-    if type(v[2]) ~= 'number' then fail(string.format('[narrow_copy] %s must be a number, got %s', v[1], type(v[2]))) end
-  end
-  local a = args('narrow_copy', select_spec, 0, ...)
-  return core.idx_narrow_copy(x, dim, start, length, a.out)
-end)
+install('narrow_copy', op('narrow_copy', { { 'dim', 'number' }, { 'start', 'number' }, { 'length', 'number' } },
+  OUT, 0, function(x, v, a) return core.idx_narrow_copy(x, v[1], v[2], v[3], a.out) end))
 
 -- ---------------------------------------------------------------------------- x[tensor]
 -- x[mask]: a bool (or uint8) mask over x's leading dims selects those elements (rows):
