@@ -242,8 +242,16 @@ static int gemm_int(THTensor *c, const THTensor *a, const THTensor *b, int64_t a
   const char *ap = THTensor_data(a), *bp = THTensor_data(b);
   char *cp = THTensor_data(c);
   int failed = 0;
-  bool par = rows > 1 && rows * n * (k > 0 ? k : 1) >= TH_PARALLEL_GRAIN;
-#pragma omp parallel if (par)
+  bool par = rows > 1 && rows * n * (k > 0 ? k : 1) >= TH_PARALLEL_GRAIN &&
+             omp_get_max_threads() > 1 && !omp_in_parallel();
+  if (!par) { /* no parallel region at all: even an if(0) region costs about a microsecond */
+    uint64_t *acc = malloc(sizeof(uint64_t) * (size_t)(n > 0 ? n : 1));
+    if (!acc) return TH_setError("[gemm] out of memory");
+    fn(0, rows, m, n, k, ap, sa, bp, sb, cp, sc, nb, a, b, c, alpha, beta, acc);
+    free(acc);
+    return TH_OK;
+  }
+#pragma omp parallel
   {
     int nt = omp_get_num_threads(), id = omp_get_thread_num();
     int64_t chunk = (rows + nt - 1) / nt, r0 = id * chunk, r1 = r0 + chunk < rows ? r0 + chunk : rows;
@@ -276,21 +284,28 @@ static int gemm_float(THTensor *c, const THTensor *a, const THTensor *b, double 
   size_t es = f64 ? 8 : 4;
   int failed = 0;
   bool par = nbatch > 1 && m * n * k <= GEMM_BATCH_PARALLEL_MAX &&
-             nbatch * m * n * (k > 0 ? k : 1) >= TH_PARALLEL_GRAIN;
-#pragma omp parallel for schedule(static) if (par)
-  for (int64_t bi = 0; bi < nbatch; bi++) {
-    const char *pa = ap + batch_offset(a, nb, bi) * (int64_t)es;
-    const char *pb = bp + batch_offset(b, nb, bi) * (int64_t)es;
-    char *pc = cp + batch_offset(c, nb, bi) * (int64_t)es;
-    int rc = f64 ? gemm_mat_f64(m, n, k, (const double *)pa, sam, sak, (const double *)pb, sbk,
-                                sbn, (double *)pc, scm, scn, alpha, beta)
-                 : gemm_mat_f32(m, n, k, (const float *)pa, sam, sak, (const float *)pb, sbk,
-                                sbn, (float *)pc, scm, scn, (float)alpha, (float)beta);
-    if (rc != TH_OK) {
-#pragma omp atomic write
-      failed = 1;
-    }
+             nbatch * m * n * (k > 0 ? k : 1) >= TH_PARALLEL_GRAIN && omp_get_max_threads() > 1 &&
+             !omp_in_parallel();
+#define GEMM_BATCH_ELEMENT(bi)                                                                   \
+  do {                                                                                           \
+    const char *pa = ap + batch_offset(a, nb, bi) * (int64_t)es;                                 \
+    const char *pb = bp + batch_offset(b, nb, bi) * (int64_t)es;                                 \
+    char *pc = cp + batch_offset(c, nb, bi) * (int64_t)es;                                       \
+    int rc = f64 ? gemm_mat_f64(m, n, k, (const double *)pa, sam, sak, (const double *)pb, sbk,  \
+                                sbn, (double *)pc, scm, scn, alpha, beta)                        \
+                 : gemm_mat_f32(m, n, k, (const float *)pa, sam, sak, (const float *)pb, sbk,    \
+                                sbn, (float *)pc, scm, scn, (float)alpha, (float)beta);          \
+    if (rc != TH_OK) __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);                             \
+  } while (0)
+  if (!par) {
+    /* one after another, each product threaded by OpenBLAS; no parallel region of ours (even an
+     * if(0) region costs about a microsecond, as much as a small product) */
+    for (int64_t bi = 0; bi < nbatch && !failed; bi++) GEMM_BATCH_ELEMENT(bi);
+  } else {
+#pragma omp parallel for schedule(static)
+    for (int64_t bi = 0; bi < nbatch; bi++) GEMM_BATCH_ELEMENT(bi);
   }
+#undef GEMM_BATCH_ELEMENT
   return failed ? TH_ERROR : TH_OK;
 }
 
@@ -395,10 +410,17 @@ static int vector_norm_cpu(THTensor *out, const THTensor *x, double ord) {
     else *(float *)op = (float)r;
     return TH_OK;
   }
-#pragma omp parallel for schedule(static) if (R > 1 && R * K >= TH_PARALLEL_GRAIN)
-  for (int64_t r = 0; r < R; r++) {
-    if (f64) ((double *)op)[r] = norm_row_f64((const double *)xp + r * K, K, ord);
-    else ((float *)op)[r] = norm_row_f32((const float *)xp + r * K, K, ord);
+  if (R > 1 && R * K >= TH_PARALLEL_GRAIN && omp_get_max_threads() > 1) {
+#pragma omp parallel for schedule(static)
+    for (int64_t r = 0; r < R; r++) {
+      if (f64) ((double *)op)[r] = norm_row_f64((const double *)xp + r * K, K, ord);
+      else ((float *)op)[r] = norm_row_f32((const float *)xp + r * K, K, ord);
+    }
+  } else {
+    for (int64_t r = 0; r < R; r++) {
+      if (f64) ((double *)op)[r] = norm_row_f64((const double *)xp + r * K, K, ord);
+      else ((float *)op)[r] = norm_row_f32((const float *)xp + r * K, K, ord);
+    }
   }
   return TH_OK;
 }

@@ -99,6 +99,15 @@ typedef struct {
   int64_t kshape[TH_MAX_DIMS];
 } Product;
 
+/* The kernel's view of the result t (t itself, retained, when the shapes agree). */
+static THTensor *kernel_view(THTensor *t, const Product *p) {
+  if (p->knd == p->nd && memcmp(p->kshape, p->shape, sizeof(int64_t) * (size_t)p->nd) == 0) {
+    THTensor_retain(t);
+    return t;
+  }
+  return THTensor_view(t, p->knd, p->kshape);
+}
+
 /* Writes through the kernel into dest when dest has the result's dtype and shape and shares
  * no memory with the operands; otherwise into a new tensor, copied into dest at the end. */
 static THTensor *run_product(Product *p, const THTensor *ka, const THTensor *kb,
@@ -123,7 +132,7 @@ static THTensor *run_product(Product *p, const THTensor *ka, const THTensor *kb,
   if (dest && dest->ndim == p->nd &&
       memcmp(dest->size, p->shape, sizeof(int64_t) * (size_t)p->nd) == 0 && !shares(dest, a) &&
       !shares(dest, b) && (p->inplace || !shares(dest, p->self))) {
-    kc = THTensor_view(dest, p->knd, p->kshape);
+    kc = kernel_view(dest, p);
     if (kc) {
       target = dest;
       THTensor_retain(target);
@@ -132,7 +141,7 @@ static THTensor *run_product(Product *p, const THTensor *ka, const THTensor *kb,
   if (!target) {
     target = THTensor_empty(dt, dev, p->nd, p->shape);
     if (!target) return NULL;
-    kc = THTensor_view(target, p->knd, p->kshape);
+    kc = kernel_view(target, p);
     if (!kc) goto fail;
   }
   bool use_beta = p->self && !is_zero(p->beta);
