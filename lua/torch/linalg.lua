@@ -133,6 +133,76 @@ function torch.einsum(equation, ...)
   return core.einsum(equation, { ... })
 end
 
+-- torch.tensordot(a, b [, dims]): contracts the last `dims` dims of a with the first `dims` of
+-- b (default 2), or the dims listed in dims = {{dims of a}, {dims of b}} (1-based); an
+-- einsum underneath.
+local LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
+function torch.tensordot(a, b, dims, opts)
+  if is_options(dims) and dims[1] == nil then dims, opts = nil, dims end
+  local o = options('tensordot', opts, { dims = true, out = true })
+  if dims == nil then dims = o.dims end
+  if dims == nil then dims = 2 end
+  if not is_tensor(a) or not is_tensor(b) then fail('[tensordot] expected two tensors') end
+  local na, nb = a:dim(), b:dim()
+  if na + nb > #LETTERS then fail('[tensordot] too many dimensions') end
+  local da, db = {}, {}
+  if type(dims) == 'number' then
+    if dims < 0 or dims ~= math.floor(dims) or dims > na or dims > nb then
+      fail(string.format('[tensordot] dims must be an integer in [0, %d], got %s', math.min(na, nb), tostring(dims)))
+    end
+    for i = 1, dims do da[i], db[i] = na - dims + i, i end
+  elseif type(dims) == 'table' and type(dims[1]) == 'table' and type(dims[2]) == 'table' then
+    if #dims[1] ~= #dims[2] then
+      fail(string.format('[tensordot] both dims lists must have the same length, got %d and %d', #dims[1], #dims[2]))
+    end
+    local function wrap(d, n)
+      if type(d) ~= 'number' or d == 0 or d ~= math.floor(d) or d > n or d < -n then
+        fail(string.format('[tensordot] dim %s out of range for a %d-D tensor (dims are 1-based)', tostring(d), n))
+      end
+      return d < 0 and n + d + 1 or d
+    end
+    for i = 1, #dims[1] do da[i], db[i] = wrap(dims[1][i], na), wrap(dims[2][i], nb) end
+  else
+    fail('[tensordot] dims must be a number or a table {{dims of a}, {dims of b}}')
+  end
+  local la, lb, used = {}, {}, 0
+  local function letter() used = used + 1; return LETTERS:sub(used, used) end
+  for i = 1, na do la[i] = letter() end
+  for i = 1, nb do lb[i] = false end
+  for i = 1, #da do
+    if lb[db[i]] then fail(string.format('[tensordot] dim %d of b is listed twice', db[i])) end
+    lb[db[i]] = la[da[i]]
+    if a:size(da[i]) ~= b:size(db[i]) then
+      fail(string.format('[tensordot] contracted dims must match: dim %d of a has size %d, dim %d of b has size %d',
+        da[i], a:size(da[i]), db[i], b:size(db[i])))
+    end
+  end
+  local contracted, out = {}, {}
+  for i = 1, #da do contracted[da[i]] = true end
+  for i = 1, na do if not contracted[i] then out[#out + 1] = la[i] end end
+  for i = 1, nb do
+    if not lb[i] then
+      lb[i] = letter()
+      out[#out + 1] = lb[i]
+    end
+  end
+  local r = core.einsum(table.concat(la) .. ',' .. table.concat(lb) .. '->' .. table.concat(out), { a, b })
+  if o.out then return (write_outs('tensordot', { check_out('tensordot', o.out) }, r)) end
+  return r
+end
+
+-- torch.trace(x), x:trace(): the sum of the main diagonal of a matrix (int64 for integer
+-- matrices, as a sum).
+function torch.trace(x)
+  if not is_tensor(x) then fail('[trace] expected a Tensor, got ' .. type(x)) end
+  if x:dim() ~= 2 then
+    fail(string.format('[trace] expected a matrix, but got a tensor with %d dims', x:dim()))
+  end
+  local k = math.min(x:size(1), x:size(2))
+  return core.einsum('ii', { x:narrow(1, 1, k):narrow(2, 1, k) })
+end
+Tensor.trace = torch.trace
+
 -- ---------------------------------------------------------------------------- torch.linalg
 local linalg = {}
 torch.linalg = linalg
