@@ -141,6 +141,8 @@ static void walk_run(const Walk *w, RowFn fn, const RowCtx *c, bool whole_rows) 
       const T *src = a + ix[0] * ad;                                                         \
       if (ai == 1 && bi == 1) memcpy(b + j0, src + j0, (size_t)(j1 - j0) * sizeof(T));       \
       else for (int64_t j = j0; j < j1; j++) b[j * bi] = src[j * ai];                        \
+    } else if (ai == 0 && bi == 1 && ii == 1 && ad == 1) { /* gather along a contiguous row */ \
+      for (int64_t j = j0; j < j1; j++) b[j] = a[ix[j]];                                     \
     } else {                                                                                 \
       for (int64_t j = j0; j < j1; j++) b[j * bi] = a[j * ai + ix[j * ii] * ad];             \
     }                                                                                        \
@@ -151,7 +153,12 @@ static void walk_run(const Walk *w, RowFn fn, const RowCtx *c, bool whole_rows) 
     const T *b = (const T *)c->b + off[1];                                                   \
     const int64_t *ix = c->ix + off[2];                                                      \
     const int64_t ai = c->in[0], bi = c->in[1], ii = c->in[2], ad = c->adim;                 \
-    for (int64_t j = j0; j < j1; j++) a[j * ai + ix[j * ii] * ad] = b[j * bi];               \
+    if (ii == 0) { /* one index for the whole row */                                        \
+      T *dst = a + ix[0] * ad;                                                               \
+      for (int64_t j = j0; j < j1; j++) dst[j * ai] = b[j * bi];                             \
+    } else {                                                                                 \
+      for (int64_t j = j0; j < j1; j++) a[j * ai + ix[j * ii] * ad] = b[j * bi];             \
+    }                                                                                        \
   }                                                                                          \
   static void fill_row_##BITS(const RowCtx *c, const int64_t *off, int64_t j0, int64_t j1) {  \
     typedef uint##BITS##_t T;                                                                \
@@ -176,6 +183,14 @@ DEF_MOVE_ROWS(64)
     const CTYPE *b = (const CTYPE *)c->b + off[1];                                             \
     const int64_t *ix = c->ix + off[2];                                                        \
     const int64_t ai = c->in[0], bi = c->in[1], ii = c->in[2], ad = c->adim;                   \
+    if (ii == 0) { /* one index for the whole row: a plain axpy */                            \
+      CTYPE *dst = a + ix[0] * ad;                                                             \
+      for (int64_t j = j0; j < j1; j++) {                                                      \
+        ACC x = LOAD_##ID(dst[j * ai]), y = LOAD_##ID(b[j * bi]);                              \
+        dst[j * ai] = STORE_##ID(TH_ADD(x, TH_MUL(alpha, y)));                                 \
+      }                                                                                        \
+      return;                                                                                  \
+    }                                                                                          \
     for (int64_t j = j0; j < j1; j++) {                                                        \
       CTYPE *p = a + j * ai + ix[j * ii] * ad;                                                 \
       ACC x = LOAD_##ID(*p), y = LOAD_##ID(b[j * bi]);                                         \

@@ -172,6 +172,28 @@ static int push_result(lua_State *L, THTensor **slot, THTensor *r, int out_idx) 
   return 1;
 }
 
+/* The converted index tensor at stack position pos is freed as soon as the op is done (not at
+ * the next garbage collection), so that its memory is reused by the next call. */
+static void release(lua_State *L, int pos) {
+  THTensor **p = lua_touserdata(L, pos);
+  if (p && *p) {
+    THTensor_free(*p);
+    *p = NULL;
+  }
+}
+
+static int done(lua_State *L, THTensor **slot, THTensor *r, int out_idx, int ixpos) {
+  release(L, ixpos);
+  return push_result(L, slot, r, out_idx);
+}
+
+static int done_inplace(lua_State *L, int rc, int ixpos) {
+  release(L, ixpos);
+  if (rc != TH_OK) return lb_error(L);
+  lua_settop(L, 1);
+  return 1;
+}
+
 /* The tensors of the Lua table at idx, in a userdata-owned array (freed by the GC). */
 static const THTensor **check_list(lua_State *L, int idx, const char *op, int *n) {
   if (!lua_istable(L, idx))
@@ -325,9 +347,10 @@ static int lb_index_select(lua_State *L) {
   THTensor *t = lb_checktensor(L, 1);
   int d = lb_checkdim(L, 2);
   THTensor *ix = dim_index_arg(L, 3, "index_select", t, d, false);
+  int ixpos = lua_gettop(L);
   THTensor *out = opt_tensor(L, 4);
   THTensor **slot = out ? NULL : lb_newslot(L);
-  return push_result(L, slot, THTensor_indexSelect(out, t, d, ix), out ? 4 : 0);
+  return done(L, slot, THTensor_indexSelect(out, t, d, ix), out ? 4 : 0, ixpos);
 }
 
 /* gather(t, dim, index, out) */
@@ -336,9 +359,10 @@ static int lb_gather(lua_State *L) {
   THTensor *t = lb_checktensor(L, 1);
   int d = lb_checkdim(L, 2);
   THTensor *ix = dim_index_arg(L, 3, "gather", t, d, false);
+  int ixpos = lua_gettop(L);
   THTensor *out = opt_tensor(L, 4);
   THTensor **slot = out ? NULL : lb_newslot(L);
-  return push_result(L, slot, THTensor_gather(out, t, d, ix), out ? 4 : 0);
+  return done(L, slot, THTensor_gather(out, t, d, ix), out ? 4 : 0, ixpos);
 }
 
 /* take(t, index, out) */
@@ -346,9 +370,10 @@ static int lb_take(lua_State *L) {
   lua_settop(L, 3);
   THTensor *t = lb_checktensor(L, 1);
   THTensor *ix = index_arg(L, 2, "take", true, THTensor_numel(t), -1, true);
+  int ixpos = lua_gettop(L);
   THTensor *out = opt_tensor(L, 3);
   THTensor **slot = out ? NULL : lb_newslot(L);
-  return push_result(L, slot, THTensor_take(out, t, ix), out ? 3 : 0);
+  return done(L, slot, THTensor_take(out, t, ix), out ? 3 : 0, ixpos);
 }
 
 /* masked_select(t, mask, out) */
@@ -376,6 +401,8 @@ static int lb_nonzero(lua_State *L) {
     if (!THTensor_sameShape(out, r) && THTensor_resize(out, r->ndim, r->size) != TH_OK)
       return lb_error(L);
     if (THTensor_copy(out, r) != TH_OK) return lb_error(L);
+    THTensor_free(r); /* now, rather than at the next collection */
+    *slot = NULL;
     lua_pushvalue(L, 2);
     return 1;
   }
@@ -460,14 +487,13 @@ static int lb_scatter(lua_State *L) {
   THScalar v = {TH_KIND_INT, 0, 0};
   if (!src) v = check_scalar(L, 4, op);
   THTensor *ix = dim_index_arg(L, 3, op, t, d, false);
+  int ixpos = lua_gettop(L);
   if (inplace) {
-    if (THTensor_scatter_(t, d, ix, src, v, reduce) != TH_OK) return lb_error(L);
-    lua_settop(L, 1);
-    return 1;
+    return done_inplace(L, THTensor_scatter_(t, d, ix, src, v, reduce), ixpos);
   }
   THTensor *out = opt_tensor(L, 7);
   THTensor **slot = out ? NULL : lb_newslot(L);
-  return push_result(L, slot, THTensor_scatter(out, t, d, ix, src, v, reduce), out ? 7 : 0);
+  return done(L, slot, THTensor_scatter(out, t, d, ix, src, v, reduce), out ? 7 : 0, ixpos);
 }
 
 /* scatter_add(t, dim, index, src, inplace, out) */
@@ -478,14 +504,13 @@ static int lb_scatter_add(lua_State *L) {
   bool inplace = lua_toboolean(L, 5);
   THTensor *src = lb_checktensor(L, 4);
   THTensor *ix = dim_index_arg(L, 3, inplace ? "scatter_add_" : "scatter_add", t, d, false);
+  int ixpos = lua_gettop(L);
   if (inplace) {
-    if (THTensor_scatterAdd_(t, d, ix, src) != TH_OK) return lb_error(L);
-    lua_settop(L, 1);
-    return 1;
+    return done_inplace(L, THTensor_scatterAdd_(t, d, ix, src), ixpos);
   }
   THTensor *out = opt_tensor(L, 6);
   THTensor **slot = out ? NULL : lb_newslot(L);
-  return push_result(L, slot, THTensor_scatterAdd(out, t, d, ix, src), out ? 6 : 0);
+  return done(L, slot, THTensor_scatterAdd(out, t, d, ix, src), out ? 6 : 0, ixpos);
 }
 
 /* index_add(t, dim, index, src, alpha, inplace, out) */
@@ -498,14 +523,13 @@ static int lb_index_add(lua_State *L) {
   const char *op = inplace ? "index_add_" : "index_add";
   THScalar alpha = lua_isnoneornil(L, 5) ? (THScalar){TH_KIND_INT, 1, 1} : check_scalar(L, 5, op);
   THTensor *ix = dim_index_arg(L, 3, op, t, d, false);
+  int ixpos = lua_gettop(L);
   if (inplace) {
-    if (THTensor_indexAdd_(t, d, ix, src, alpha) != TH_OK) return lb_error(L);
-    lua_settop(L, 1);
-    return 1;
+    return done_inplace(L, THTensor_indexAdd_(t, d, ix, src, alpha), ixpos);
   }
   THTensor *out = opt_tensor(L, 7);
   THTensor **slot = out ? NULL : lb_newslot(L);
-  return push_result(L, slot, THTensor_indexAdd(out, t, d, ix, src, alpha), out ? 7 : 0);
+  return done(L, slot, THTensor_indexAdd(out, t, d, ix, src, alpha), out ? 7 : 0, ixpos);
 }
 
 /* index_copy(t, dim, index, src, inplace, out) */
@@ -516,14 +540,13 @@ static int lb_index_copy(lua_State *L) {
   THTensor *src = lb_checktensor(L, 4);
   bool inplace = lua_toboolean(L, 5);
   THTensor *ix = dim_index_arg(L, 3, inplace ? "index_copy_" : "index_copy", t, d, false);
+  int ixpos = lua_gettop(L);
   if (inplace) {
-    if (THTensor_indexCopy_(t, d, ix, src) != TH_OK) return lb_error(L);
-    lua_settop(L, 1);
-    return 1;
+    return done_inplace(L, THTensor_indexCopy_(t, d, ix, src), ixpos);
   }
   THTensor *out = opt_tensor(L, 6);
   THTensor **slot = out ? NULL : lb_newslot(L);
-  return push_result(L, slot, THTensor_indexCopy(out, t, d, ix, src), out ? 6 : 0);
+  return done(L, slot, THTensor_indexCopy(out, t, d, ix, src), out ? 6 : 0, ixpos);
 }
 
 /* index_fill(t, dim, index, value, inplace) */
@@ -535,13 +558,12 @@ static int lb_index_fill(lua_State *L) {
   const char *op = inplace ? "index_fill_" : "index_fill";
   THScalar v = check_scalar(L, 4, op);
   THTensor *ix = dim_index_arg(L, 3, op, t, d, true);
+  int ixpos = lua_gettop(L);
   if (inplace) {
-    if (THTensor_indexFill_(t, d, ix, v) != TH_OK) return lb_error(L);
-    lua_settop(L, 1);
-    return 1;
+    return done_inplace(L, THTensor_indexFill_(t, d, ix, v), ixpos);
   }
   THTensor **slot = lb_newslot(L);
-  return push_result(L, slot, THTensor_indexFill(t, d, ix, v), 0);
+  return done(L, slot, THTensor_indexFill(t, d, ix, v), 0, ixpos);
 }
 
 /* ======================================================================= rearranging */
