@@ -23,6 +23,8 @@ typedef void (*Arr2F32)(float *y, const float *a, const float *b, int64_t n, con
 typedef void (*Arr2F64)(double *y, const double *a, const double *b, int64_t n,
                         const THOpParams *p);
 
+/* Contiguous operands are used in place, broadcast scalars (stride 0) are spread over a
+ * buffer once, other strided operands are gathered a chunk at a time. */
 #define DEF_RUN2(SUFFIX, T, ARR)                                                            \
   static void run2_##SUFFIX(char **d, const int64_t *s, int64_t n, const THOpParams *p,     \
                             ARR f) {                                                        \
@@ -31,15 +33,26 @@ typedef void (*Arr2F64)(double *y, const double *a, const double *b, int64_t n,
       f((T *)d[0], (const T *)d[1], (const T *)d[2], n, p);                                 \
       return;                                                                               \
     }                                                                                       \
-    T ba[CHUNK], bb[CHUNK];                                                                 \
+    T ba[CHUNK], bb[CHUNK], bo[CHUNK];                                                      \
+    if (s[1] == 0)                                                                          \
+      for (int64_t j = 0; j < CHUNK; j++) ba[j] = *(const T *)d[1];                         \
+    if (s[2] == 0)                                                                          \
+      for (int64_t j = 0; j < CHUNK; j++) bb[j] = *(const T *)d[2];                         \
     for (int64_t i = 0; i < n; i += CHUNK) {                                                \
       int64_t m = n - i < CHUNK ? n - i : CHUNK;                                            \
-      const char *pa = d[1] + i * s[1], *pb = d[2] + i * s[2];                              \
-      char *po = d[0] + i * s[0];                                                           \
-      for (int64_t j = 0; j < m; j++) ba[j] = *(const T *)(pa + j * s[1]);                  \
-      for (int64_t j = 0; j < m; j++) bb[j] = *(const T *)(pb + j * s[2]);                  \
-      f(ba, ba, bb, m, p);                                                                  \
-      for (int64_t j = 0; j < m; j++) *(T *)(po + j * s[0]) = ba[j];                        \
+      const T *pa = ba, *pb = bb;                                                           \
+      if (s[1] == es) pa = (const T *)d[1] + i;                                             \
+      else if (s[1] != 0)                                                                   \
+        for (int64_t j = 0; j < m; j++) ba[j] = *(const T *)(d[1] + (i + j) * s[1]);        \
+      if (s[2] == es) pb = (const T *)d[2] + i;                                             \
+      else if (s[2] != 0)                                                                   \
+        for (int64_t j = 0; j < m; j++) bb[j] = *(const T *)(d[2] + (i + j) * s[2]);        \
+      if (s[0] == es) {                                                                     \
+        f((T *)d[0] + i, pa, pb, m, p);                                                     \
+      } else {                                                                              \
+        f(bo, pa, pb, m, p);                                                                \
+        for (int64_t j = 0; j < m; j++) *(T *)(d[0] + (i + j) * s[0]) = bo[j];              \
+      }                                                                                     \
     }                                                                                       \
   }
 DEF_RUN2(f32, float, Arr2F32)
@@ -98,7 +111,8 @@ static void run2_h16(char **d, const int64_t *s, int64_t n, const THOpParams *p,
 
 #define VEC2(fn, y, a, b, n) \
   _Generic((y), float *: THVec_##fn##_f32, double *: THVec_##fn##_f64)(y, a, b, n)
-#define TH_FLOOR(x) _Generic((x), float: floorf, default: floor)(x)
+#define VEC(fn, y, x, n) \
+  _Generic((y), float *: THVec_##fn##_f32, double *: THVec_##fn##_f64)(y, x, n)
 
 /* ======================================================================= floating functions */
 
@@ -141,24 +155,21 @@ DEF_ARRAYS2(remainder, {
 /* Division rounded toward -inf, computed as PyTorch does from fmod so that the result is
  * consistent with remainder: a = floor_divide(a, b) * b + remainder(a, b). */
 DEF_ARRAYS2(floor_divide, {
-  T r[CHUNK];
+  T r[CHUNK], q[CHUNK], fl[CHUNK];
   for (int64_t i = 0; i < n; i += CHUNK) {
     int64_t m = n - i < CHUNK ? n - i : CHUNK;
     FMOD_CHUNK(r, (a + i), (b + i), m);
     for (int64_t j = 0; j < m; j++) {
-      T av = a[i + j], bv = b[i + j], mod = r[j], res;
-      if (bv == 0) {
-        res = av / bv;
-      } else {
-        T div = (av - mod) / bv;
-        if (mod != 0 && ((bv < 0) != (mod < 0))) div -= 1;
-        if (div != 0) {
-          res = TH_FLOOR(div);
-          if (div - res > (T)0.5) res += 1;
-        } else {
-          res = copysign((T)0, av / bv);
-        }
-      }
+      T av = a[i + j], bv = b[i + j], mod = r[j];
+      T div = (av - mod) / bv;
+      q[j] = (mod != 0 && ((bv < 0) != (mod < 0))) ? div - 1 : div;
+    }
+    VEC(floor, fl, q, m);
+    for (int64_t j = 0; j < m; j++) {
+      T av = a[i + j], bv = b[i + j], div = q[j], res;
+      if (bv == 0) res = av / bv;
+      else if (div != 0) res = (div - fl[j] > (T)0.5) ? fl[j] + 1 : fl[j];
+      else res = copysign((T)0, av / bv);
       y[i + j] = res;
     }
   }

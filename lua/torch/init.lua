@@ -130,6 +130,7 @@ require 'torch.random'
 require 'torch.pointwise'
 require 'torch.linalg'
 require 'torch.index'
+require 'torch.reduce'
 
 -- torch.set_printoptions{precision =, threshold =, edgeitems =, linewidth =, profile =, sci_mode =}
 function torch.set_printoptions(opts) return require('torch.print').set_printoptions(opts) end

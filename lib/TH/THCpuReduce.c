@@ -1,0 +1,431 @@
+/* THCpuReduce.c: the CPU reduction engine (see THCpuReduce.h) and the REDUCE kernels'
+ * registration in the dispatch table.
+ *
+ * The input's dims (size-1 dims dropped) are sorted by stride, outermost first, and adjacent
+ * dims of the same kind (both reduced or both kept) that are contiguous with each other are
+ * merged.  Then:
+ *   row mode     the innermost dim is reduced: each output is fed whole rows (contiguous rows
+ *                reach the vectorised row kernels), outputs in batches along the innermost
+ *                kept dim;
+ *   column mode  the innermost dim is kept: blocks of rows along the innermost reduced dim
+ *                are accumulated into up to TH_RED_COLS outputs at once (sum over dim 1 of an
+ *                (N, M) matrix reads it row by row, never with strided gathers).
+ * Work is split over OpenMP threads by outputs; when there are fewer outputs than threads
+ * (a whole-tensor sum), each thread reduces a chunk of the reduced elements into private
+ * accumulators that are merged in order afterwards.
+ */
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include "THCpuReduce.h"
+
+/* Largest accumulator the engine keeps on its stack (bytes). */
+#define ACC_MAX 32
+
+/* A group of dims walked through one flat index (the last dim fastest). */
+typedef struct {
+  int n;
+  int64_t size[TH_MAX_DIMS];
+  int64_t xs[TH_MAX_DIMS];    /* byte strides in x */
+  int64_t os[2][TH_MAX_DIMS]; /* byte strides in the outputs (0 in reduced groups) */
+  int64_t total;
+} Group;
+
+static void group_add(Group *g, int64_t size, int64_t xs, const int64_t *os) {
+  g->size[g->n] = size;
+  g->xs[g->n] = xs;
+  g->os[0][g->n] = os[0];
+  g->os[1][g->n] = os[1];
+  g->n++;
+  g->total *= size;
+}
+
+/* Offsets of the flat index i of g: in x and in the two outputs. */
+static inline int64_t group_off(const Group *g, int64_t i, int64_t *o0, int64_t *o1) {
+  int64_t x = 0, a = 0, b = 0;
+  for (int d = g->n - 1; d >= 0 && i > 0; d--) {
+    int64_t k = i % g->size[d];
+    i /= g->size[d];
+    x += k * g->xs[d];
+    a += k * g->os[0][d];
+    b += k * g->os[1][d];
+  }
+  if (o0) *o0 = a;
+  if (o1) *o1 = b;
+  return x;
+}
+
+static int num_threads(int64_t work) {
+  if (omp_in_parallel() || work < 2 * (int64_t)TH_PARALLEL_GRAIN) return 1;
+  int nt = omp_get_max_threads();
+  int64_t most = work / TH_PARALLEL_GRAIN;
+  return most < nt ? (int)most : nt;
+}
+
+/* Every output is the identity (an empty reduced dim): init + finish over the flat outputs. */
+static void fill_identity(const THReduceArgs *a, const THRedOps *ops) {
+  _Alignas(16) char acc[TH_RED_COLS * ACC_MAX];
+  int64_t total = THTensor_numel(a->out[0]);
+  char *out[2] = {0};
+  int64_t es[2] = {0};
+  for (int k = 0; k < a->nout; k++) {
+    out[k] = THTensor_data(a->out[k]);
+    es[k] = (int64_t)THDtype_size(a->out[k]->dtype);
+  }
+  for (int64_t j = 0; j < total; j += TH_RED_COLS) {
+    int64_t m = total - j < TH_RED_COLS ? total - j : TH_RED_COLS;
+    char *o[2] = {out[0] + j * es[0], out[1] ? out[1] + j * es[1] : NULL};
+    ops->init(acc, m, a);
+    ops->finish(o, es, acc, m, a);
+  }
+}
+
+/* ======================================================================= layout */
+
+typedef struct {
+  int n;
+  int64_t size[TH_MAX_DIMS], xs[TH_MAX_DIMS], os[2][TH_MAX_DIMS];
+  bool red[TH_MAX_DIMS];
+} Layout;
+
+static void build_layout(const THReduceArgs *a, const THRedOps *ops, Layout *L) {
+  const THTensor *x = a->x;
+  int64_t xes = (int64_t)THDtype_size(x->dtype);
+  int64_t oes[2] = {0, 0};
+  for (int k = 0; k < a->nout; k++) oes[k] = (int64_t)THDtype_size(a->out[k]->dtype);
+  L->n = 0;
+  for (int d = 0; d < x->ndim; d++) {
+    if (x->size[d] == 1) continue;
+    int i = L->n++;
+    L->size[i] = x->size[d];
+    L->xs[i] = x->stride[d] * xes;
+    L->red[i] = a->reduced[d];
+    for (int k = 0; k < 2; k++)
+      L->os[k][i] = (k < a->nout && !a->reduced[d]) ? a->out[k]->stride[d] * oes[k] : 0;
+  }
+  if (L->n == 0) { /* one element */
+    L->n = 1;
+    L->size[0] = 1;
+    L->xs[0] = 0;
+    L->red[0] = true;
+    L->os[0][0] = L->os[1][0] = 0;
+    return;
+  }
+  /* memory order: larger strides outside (stable insertion sort) */
+  for (int i = 1; i < L->n; i++) {
+    int j = i;
+    while (j > 0 && L->xs[j - 1] < L->xs[j]) {
+#define SWAP(T, A, B) do { T t_ = (A); (A) = (B); (B) = t_; } while (0)
+      SWAP(int64_t, L->size[j - 1], L->size[j]);
+      SWAP(int64_t, L->xs[j - 1], L->xs[j]);
+      SWAP(int64_t, L->os[0][j - 1], L->os[0][j]);
+      SWAP(int64_t, L->os[1][j - 1], L->os[1][j]);
+      SWAP(bool, L->red[j - 1], L->red[j]);
+#undef SWAP
+      j--;
+    }
+  }
+  /* merge an inner dim into the one outside it when they walk memory as one */
+  int m = 0;
+  for (int i = 1; i < L->n; i++) {
+    bool merge = L->red[m] == L->red[i] && L->xs[m] == L->xs[i] * L->size[i] &&
+                 L->os[0][m] == L->os[0][i] * L->size[i] &&
+                 L->os[1][m] == L->os[1][i] * L->size[i] && !(ops->indexed && L->red[i]);
+    if (merge) {
+      L->size[m] *= L->size[i];
+      L->xs[m] = L->xs[i];
+      L->os[0][m] = L->os[0][i];
+      L->os[1][m] = L->os[1][i];
+    } else {
+      m++;
+      L->size[m] = L->size[i];
+      L->xs[m] = L->xs[i];
+      L->os[0][m] = L->os[0][i];
+      L->os[1][m] = L->os[1][i];
+      L->red[m] = L->red[i];
+    }
+  }
+  L->n = m + 1;
+}
+
+/* ======================================================================= row mode */
+
+typedef struct {
+  const THReduceArgs *a;
+  const THRedOps *ops;
+  const char *x;
+  char *out[2];
+  int64_t rn, rs;    /* the innermost (reduced) row */
+  Group R;           /* the other reduced dims */
+  Group KO;          /* kept dims but the batch dim */
+  int64_t mb, xsb, osb[2]; /* the batch dim: innermost kept dim */
+} RowPlan;
+
+static void row_task(const RowPlan *P, int64_t ko, int64_t j0, int64_t j1) {
+  _Alignas(16) char acc[TH_RED_COLS * ACC_MAX];
+  const THRedOps *ops = P->ops;
+  int asz = ops->acc_size;
+  int64_t o0, o1;
+  int64_t xb = group_off(&P->KO, ko, &o0, &o1) + j0 * P->xsb;
+  int64_t m = j1 - j0;
+  ops->init(acc, m, P->a);
+  for (int64_t j = 0; j < m; j++) {
+    char *aj = acc + j * asz;
+    const char *xj = P->x + xb + j * P->xsb;
+    for (int64_t r = 0; r < P->R.total; r++)
+      ops->row(aj, xj + group_off(&P->R, r, NULL, NULL), P->rs, P->rn, 0, P->a);
+  }
+  char *o[2] = {P->out[0] + o0 + j0 * P->osb[0], P->out[1] ? P->out[1] + o1 + j0 * P->osb[1] : NULL};
+  ops->finish(o, P->osb, acc, m, P->a);
+}
+
+/* Few outputs: threads take chunks of the reduced elements of every output. */
+static void row_split(const RowPlan *P, int nt) {
+  const THRedOps *ops = P->ops;
+  int asz = ops->acc_size;
+  int64_t O = P->KO.total * P->mb;
+  int64_t space = P->R.total * P->rn;
+  char *part = malloc((size_t)nt * (size_t)O * (size_t)asz);
+  if (!part) { /* no memory for partials: do it serially */
+    for (int64_t ko = 0; ko < P->KO.total; ko++)
+      for (int64_t j = 0; j < P->mb; j += TH_RED_COLS)
+        row_task(P, ko, j, j + TH_RED_COLS < P->mb ? j + TH_RED_COLS : P->mb);
+    return;
+  }
+#pragma omp parallel num_threads(nt)
+  {
+    int t = omp_get_thread_num(), T = omp_get_num_threads();
+    int64_t per = ((space + T - 1) / T + 63) & ~(int64_t)63;
+    int64_t b = per * t < space ? per * t : space, e = b + per < space ? b + per : space;
+    char *mine = part + (size_t)t * (size_t)O * (size_t)asz;
+    ops->init(mine, O, P->a);
+    for (int64_t o = 0; o < O; o++) {
+      int64_t ko = o / P->mb, j = o % P->mb;
+      const char *xo = P->x + group_off(&P->KO, ko, NULL, NULL) + j * P->xsb;
+      char *acc = mine + o * asz;
+      for (int64_t pos = b; pos < e;) {
+        int64_t r = pos / P->rn, i = pos % P->rn;
+        int64_t len = P->rn - i < e - pos ? P->rn - i : e - pos;
+        ops->row(acc, xo + group_off(&P->R, r, NULL, NULL) + i * P->rs, P->rs, len, i, P->a);
+        pos += len;
+      }
+    }
+    if (T < nt) /* fewer threads than asked: the rest of the partials stay the identity */
+      for (int u = T + t; u < nt; u += T) ops->init(part + (size_t)u * O * asz, O, P->a);
+  }
+  for (int t = 1; t < nt; t++) ops->merge(part, part + (size_t)t * O * asz, O, P->a);
+  for (int64_t o = 0; o < O; o++) {
+    int64_t ko = o / P->mb, j = o % P->mb, o0, o1;
+    group_off(&P->KO, ko, &o0, &o1);
+    char *out[2] = {P->out[0] + o0 + j * P->osb[0], P->out[1] ? P->out[1] + o1 + j * P->osb[1] : NULL};
+    ops->finish(out, P->osb, part + o * asz, 1, P->a);
+  }
+  free(part);
+}
+
+static void run_rows(const THReduceArgs *a, const THRedOps *ops, const Layout *L, char **out) {
+  RowPlan P;
+  memset(&P, 0, sizeof P);
+  P.a = a;
+  P.ops = ops;
+  P.x = THTensor_data(a->x);
+  P.out[0] = out[0];
+  P.out[1] = out[1];
+  P.rn = L->size[L->n - 1];
+  P.rs = L->xs[L->n - 1];
+  P.R.total = P.KO.total = 1;
+  int last_kept = -1;
+  for (int i = 0; i < L->n - 1; i++)
+    if (!L->red[i]) last_kept = i;
+  P.mb = 1;
+  for (int i = 0; i < L->n - 1; i++) {
+    int64_t os[2] = {L->os[0][i], L->os[1][i]};
+    if (L->red[i]) group_add(&P.R, L->size[i], L->xs[i], os);
+    else if (i == last_kept) {
+      P.mb = L->size[i];
+      P.xsb = L->xs[i];
+      P.osb[0] = L->os[0][i];
+      P.osb[1] = L->os[1][i];
+    } else {
+      group_add(&P.KO, L->size[i], L->xs[i], os);
+    }
+  }
+  int64_t O = P.KO.total * P.mb;
+  int nt = num_threads(O * P.R.total * P.rn);
+  if (nt > 1 && O < 4 * nt) {
+    row_split(&P, nt);
+    return;
+  }
+  int64_t chunks = (P.mb + TH_RED_COLS - 1) / TH_RED_COLS;
+  int64_t tasks = P.KO.total * chunks;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+  for (int64_t t = 0; t < tasks; t++) {
+    int64_t ko = t / chunks, j0 = (t % chunks) * TH_RED_COLS;
+    int64_t j1 = j0 + TH_RED_COLS < P.mb ? j0 + TH_RED_COLS : P.mb;
+    row_task(&P, ko, j0, j1);
+  }
+}
+
+/* ======================================================================= column mode */
+
+typedef struct {
+  const THReduceArgs *a;
+  const THRedOps *ops;
+  const char *x;
+  char *out[2];
+  int64_t m, xsb, osb[2]; /* the innermost (kept) dim */
+  int64_t nrows, rstride; /* the innermost reduced dim: a block of rows */
+  Group R;                /* the other reduced dims */
+  Group KO;               /* the other kept dims */
+} ColPlan;
+
+static void col_task(const ColPlan *P, int64_t ko, int64_t j0, int64_t j1) {
+  _Alignas(16) char acc[TH_RED_COLS * ACC_MAX];
+  const THRedOps *ops = P->ops;
+  int64_t o0, o1;
+  int64_t xb = group_off(&P->KO, ko, &o0, &o1) + j0 * P->xsb;
+  int64_t m = j1 - j0;
+  ops->init(acc, m, P->a);
+  for (int64_t r = 0; r < P->R.total; r++)
+    ops->cols(acc, P->x + xb + group_off(&P->R, r, NULL, NULL), P->rstride, P->nrows, P->xsb, m,
+              0, P->a);
+  char *o[2] = {P->out[0] + o0 + j0 * P->osb[0], P->out[1] ? P->out[1] + o1 + j0 * P->osb[1] : NULL};
+  ops->finish(o, P->osb, acc, m, P->a);
+}
+
+static void col_split(const ColPlan *P, int nt) {
+  const THRedOps *ops = P->ops;
+  int asz = ops->acc_size;
+  int64_t O = P->KO.total * P->m;
+  int64_t space = P->R.total * P->nrows;
+  char *part = malloc((size_t)nt * (size_t)O * (size_t)asz);
+  if (!part) {
+    for (int64_t ko = 0; ko < P->KO.total; ko++)
+      for (int64_t j = 0; j < P->m; j += TH_RED_COLS)
+        col_task(P, ko, j, j + TH_RED_COLS < P->m ? j + TH_RED_COLS : P->m);
+    return;
+  }
+#pragma omp parallel num_threads(nt)
+  {
+    int t = omp_get_thread_num(), T = omp_get_num_threads();
+    int64_t per = (space + T - 1) / T;
+    int64_t b = per * t < space ? per * t : space, e = b + per < space ? b + per : space;
+    char *mine = part + (size_t)t * (size_t)O * (size_t)asz;
+    ops->init(mine, O, P->a);
+    for (int64_t ko = 0; ko < P->KO.total; ko++) {
+      const char *xk = P->x + group_off(&P->KO, ko, NULL, NULL);
+      for (int64_t j0 = 0; j0 < P->m; j0 += TH_RED_COLS) {
+        int64_t mc = P->m - j0 < TH_RED_COLS ? P->m - j0 : TH_RED_COLS;
+        char *acc = mine + (ko * P->m + j0) * asz;
+        for (int64_t pos = b; pos < e;) {
+          int64_t r = pos / P->nrows, i = pos % P->nrows;
+          int64_t len = P->nrows - i < e - pos ? P->nrows - i : e - pos;
+          ops->cols(acc, xk + j0 * P->xsb + group_off(&P->R, r, NULL, NULL) + i * P->rstride,
+                    P->rstride, len, P->xsb, mc, i, P->a);
+          pos += len;
+        }
+      }
+    }
+    if (T < nt)
+      for (int u = T + t; u < nt; u += T) ops->init(part + (size_t)u * O * asz, O, P->a);
+  }
+  for (int t = 1; t < nt; t++) ops->merge(part, part + (size_t)t * O * asz, O, P->a);
+  for (int64_t ko = 0; ko < P->KO.total; ko++) {
+    int64_t o0, o1;
+    group_off(&P->KO, ko, &o0, &o1);
+    char *o[2] = {P->out[0] + o0, P->out[1] ? P->out[1] + o1 : NULL};
+    ops->finish(o, P->osb, part + ko * P->m * asz, P->m, P->a);
+  }
+  free(part);
+}
+
+static void run_cols(const THReduceArgs *a, const THRedOps *ops, const Layout *L, char **out) {
+  ColPlan P;
+  memset(&P, 0, sizeof P);
+  P.a = a;
+  P.ops = ops;
+  P.x = THTensor_data(a->x);
+  P.out[0] = out[0];
+  P.out[1] = out[1];
+  int in = L->n - 1;
+  P.m = L->size[in];
+  P.xsb = L->xs[in];
+  P.osb[0] = L->os[0][in];
+  P.osb[1] = L->os[1][in];
+  P.R.total = P.KO.total = 1;
+  int block = -1;
+  for (int i = 0; i < in; i++)
+    if (L->red[i]) block = i;
+  P.nrows = 1;
+  P.rstride = 0;
+  for (int i = 0; i < in; i++) {
+    int64_t os[2] = {L->os[0][i], L->os[1][i]};
+    if (i == block) {
+      P.nrows = L->size[i];
+      P.rstride = L->xs[i];
+    } else if (L->red[i]) {
+      group_add(&P.R, L->size[i], L->xs[i], os);
+    } else {
+      group_add(&P.KO, L->size[i], L->xs[i], os);
+    }
+  }
+  int64_t O = P.KO.total * P.m;
+  int nt = num_threads(O * P.R.total * P.nrows);
+  int64_t ch = TH_RED_COLS;
+  int64_t tasks = P.KO.total * ((P.m + ch - 1) / ch);
+  if (nt > 1 && tasks < 2 * nt) { /* narrower column chunks to feed every thread */
+    int64_t per_ko = (2 * nt + P.KO.total - 1) / P.KO.total;
+    ch = (P.m + per_ko - 1) / per_ko;
+    ch = (ch + 7) & ~(int64_t)7;
+    if (ch < 16) ch = 16;
+    if (ch > TH_RED_COLS) ch = TH_RED_COLS;
+    tasks = P.KO.total * ((P.m + ch - 1) / ch);
+    if (tasks < nt) {
+      col_split(&P, nt);
+      return;
+    }
+  }
+  int64_t chunks = (P.m + ch - 1) / ch;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+  for (int64_t t = 0; t < tasks; t++) {
+    int64_t ko = t / chunks, j0 = (t % chunks) * ch;
+    int64_t j1 = j0 + ch < P.m ? j0 + ch : P.m;
+    col_task(&P, ko, j0, j1);
+  }
+}
+
+/* ======================================================================= entry */
+
+void THCpuReduce_run(const THReduceArgs *a, const THRedOps *ops) {
+  if (a->count == 0) {
+    fill_identity(a, ops);
+    return;
+  }
+  Layout L;
+  build_layout(a, ops, &L);
+  char *out[2] = {THTensor_data(a->out[0]), a->nout > 1 ? THTensor_data(a->out[1]) : NULL};
+  if (L.red[L.n - 1]) run_rows(a, ops, &L, out);
+  else run_cols(a, ops, &L, out);
+}
+
+/* The REDUCE kernel of every row: the accumulator for (op, dtype), or the selection kernels. */
+static int cpu_reduce(const THReduceArgs *a) {
+  if (a->op == TH_OP_median || a->op == TH_OP_nanmedian || a->op == TH_OP_mode)
+    return THCpuReduce_select(a);
+  const THRedOps *ops = THCpuReduce_ops(a);
+  if (!ops)
+    return TH_setError("[%s] not implemented for dtype %s", THOp_info(a->op)->name,
+                       THDtype_name(a->x->dtype));
+  THCpuReduce_run(a, ops);
+  return TH_OK;
+}
+
+__attribute__((constructor)) static void cpu_reduce_register(void) {
+  static const THOp ops[] = {
+      TH_OP_sum,  TH_OP_nansum, TH_OP_mean,     TH_OP_prod,     TH_OP_amax,      TH_OP_amin,
+      TH_OP_max,  TH_OP_min,    TH_OP_argmax,   TH_OP_argmin,   TH_OP_var,       TH_OP_std,
+      TH_OP_var_mean, TH_OP_std_mean, TH_OP_norm, TH_OP_logsumexp, TH_OP_all,     TH_OP_any,
+      TH_OP_count_nonzero, TH_OP_median, TH_OP_nanmedian, TH_OP_mode};
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+    THDispatch_register(ops[i], TH_DEVICE_CPU, (THKernel){.fn = (void (*)(void))cpu_reduce});
+}
