@@ -188,6 +188,24 @@ describe('errors', function()
     fails('[index] a 0-dim tensor cannot be indexed with a tensor', function() return I(1)[I { 1 }] end)
     unchanged(x, X_VALUES)
   end)
+  it('fill values must fit the dtype (as PyTorch checks)', function()
+    local m = torch.tensor({ true, false, false })
+    fails('[masked_fill] value nan cannot be converted to int64 without overflow', torch.masked_fill, torch.arange(3), m, 0 / 0)
+    fails('[masked_fill] value 300 cannot be converted to uint8 without overflow', torch.masked_fill,
+      torch.arange(3, { dtype = 'uint8' }), m, 300)
+    fails('[masked_fill] value -2.5 cannot be converted to uint8 without overflow', torch.masked_fill,
+      torch.arange(3, { dtype = 'uint8' }), m, -2.5)
+    fails('[masked_fill] value 1000000 cannot be converted to float16 without overflow', torch.masked_fill,
+      torch.zeros(3, { dtype = 'float16' }), m, 1e6)
+    fails('[index_fill] value 128 cannot be converted to int8 without overflow', torch.index_fill,
+      torch.zeros(3, { dtype = 'int8' }), 1, I { 1 }, 128)
+    fails('[scatter] value -129 cannot be converted to int8 without overflow', torch.scatter,
+      torch.zeros(3, { dtype = 'int8' }), 1, I { 1 }, -129)
+    check(torch.zeros(3, { dtype = 'float16' }):masked_fill(m, math.huge), { math.huge, 0, 0 }, 'float16', { 3 })
+    check(torch.zeros(3, { dtype = 'int8' }):masked_fill(m, -128), { -128, 0, 0 }, 'int8', { 3 })
+    check(torch.zeros(3, { dtype = 'bool' }):masked_fill(m, 5), { true, false, false }, 'bool', { 3 })
+    check(torch.arange(3):masked_fill(m, -2.5), { -2, 1, 2 }, 'int64', { 3 })
+  end)
   it('writing into a tensor whose elements share memory', function()
     local x = torch.arange(4)
     fails('[index_fill_] unsupported operation: more than one element of the written-to tensor refers to a single memory location; clone() the tensor first',
@@ -385,6 +403,16 @@ describe('views', function()
     x[I { 1 }]:fill_(99)
     x[B()]:fill_(99)
     unchanged(x, X_VALUES)
+  end)
+end)
+
+describe('aliases', function()
+  it('torch.concatenate, torch.row_stack, x:repeatTensor are the same functions', function()
+    assert.are.equal(torch.cat, torch.concatenate)
+    assert.are.equal(torch.cat, torch.concat)
+    assert.are.equal(torch.vstack, torch.row_stack)
+    assert.are.equal(X().repeatTensor, X()['repeat'])
+    check(torch.concatenate({ I { 1 }, I { 2 } }), { 1, 2 }, 'int64', { 2 })
   end)
 end)
 

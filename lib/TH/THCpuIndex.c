@@ -36,12 +36,13 @@
     }                                                                                      \
   } while (0)
 
-/* A value converted to the bytes of one element of dtype. */
+/* A value converted to the bytes of one element of dtype (scalars arrive normalised: .i holds
+ * the truncated value of a float, 0 for NaN, saturated at the int64 range). */
 static void scalar_bytes(THScalar v, THDtype dt, void *out) {
   switch (dt) {
 #define TH_X(ID, NAME, CTYPE, ACC, KIND)                                                \
   case TH_##ID: {                                                                      \
-    CTYPE x = _Generic((ACC)0, int64_t: STORE_##ID(v.kind == TH_KIND_FLOAT ? (int64_t)v.f : v.i), \
+    CTYPE x = _Generic((ACC)0, int64_t: STORE_##ID(v.i),                              \
                        default: STORE_##ID(v.kind == TH_KIND_FLOAT ? v.f : (double)v.i)); \
     memcpy(out, &x, sizeof x);                                                         \
     break;                                                                             \

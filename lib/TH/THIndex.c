@@ -164,10 +164,53 @@ static int check_mask(const char *op, const THTensor *mask) {
   return TH_OK;
 }
 
+/* Both fields of a scalar filled: .i truncates a float (0 for NaN, saturated at the int64
+ * range, as converting a non-finite or huge float is undefined in C). */
 static THScalar normal_scalar(THScalar v) {
-  if (v.kind == TH_KIND_FLOAT) v.i = isfinite(v.f) ? (int64_t)v.f : 0;
-  else v.f = (double)v.i;
+  if (v.kind == TH_KIND_FLOAT) {
+    if (v.f != v.f) v.i = 0;
+    else if (v.f >= 9.2233720368547758e18) v.i = INT64_MAX;
+    else if (v.f <= -9.2233720368547758e18) v.i = INT64_MIN;
+    else v.i = (int64_t)v.f;
+  } else {
+    v.f = (double)v.i;
+  }
   return v;
+}
+
+/* A fill value must fit the dtype it is written into (PyTorch's checked conversion): integers
+ * take only values in their range (no NaN or infinity), floats any value short of a finite
+ * overflow; bool takes anything. */
+static int check_value(const char *op, THScalar v, THDtype dt) {
+  double lo, hi;
+  switch (dt) {
+  case TH_BOOL: return TH_OK;
+  case TH_I8: lo = -128; hi = 127; break;
+  case TH_I16: lo = -32768; hi = 32767; break;
+  case TH_I32: lo = -2147483648.0; hi = 2147483647.0; break;
+  case TH_I64: lo = -9.2233720368547758e18; hi = 9.2233720368547758e18; break;
+  case TH_U8: lo = 0; hi = 255; break;
+  case TH_F16: lo = -65504; hi = 65504; break;
+  case TH_BF16: lo = -3.3895313892515355e38; hi = 3.3895313892515355e38; break;
+  case TH_F32: lo = -3.4028234663852886e38; hi = 3.4028234663852886e38; break;
+  default: return TH_OK;
+  }
+  bool bad;
+  if (v.kind == TH_KIND_FLOAT) {
+    if (THDtype_isFloating(dt)) bad = isfinite(v.f) && (v.f < lo || v.f > hi);
+    else bad = !isfinite(v.f) || v.f < lo || v.f >= hi + 1;
+  } else {
+    bad = dt != TH_I64 && ((double)v.i < lo || (double)v.i > hi);
+  }
+  if (bad) {
+    char num[64];
+    if (v.kind != TH_KIND_FLOAT) snprintf(num, sizeof num, "%lld", (long long)v.i);
+    else if (v.f != v.f) snprintf(num, sizeof num, "nan");
+    else snprintf(num, sizeof num, "%g", v.f);
+    return TH_setError("[%s] value %s cannot be converted to %s without overflow", op, num,
+                       THDtype_name(dt));
+  }
+  return TH_OK;
 }
 
 /* Fills the walk's shape and a's strides from `a` (dim's stride 0) over the walk dims. */
@@ -311,6 +354,7 @@ static int scatter_impl(const char *op, THOp row, THTensor *t, int dim, const TH
   int d;
   if (THIndex_wrapDim(op, dim, t->ndim, &d) != TH_OK) return TH_ERROR;
   if (THIndex_checkWritable(op, t) != TH_OK) return TH_ERROR;
+  if (!src && check_value(op, value, t->dtype) != TH_OK) return TH_ERROR;
   if (src && src->dtype != t->dtype)
     return TH_setError("[%s] expected self and src to have the same dtype, got %s and %s", op,
                        THDtype_name(t->dtype), THDtype_name(src->dtype));
@@ -389,6 +433,7 @@ static int index_put(const char *op, THOp row, THTensor *t, int dim, const THTen
   int d;
   if (THIndex_wrapDim(op, dim, t->ndim, &d) != TH_OK) return TH_ERROR;
   if (THIndex_checkWritable(op, t) != TH_OK) return TH_ERROR;
+  if (mode == TH_INDEX_FILL && check_value(op, value, t->dtype) != TH_OK) return TH_ERROR;
   THTensor *ix = index_arg(op, index, 1, t);
   if (!ix) return TH_ERROR;
   int64_t m = THTensor_numel(ix), n = t->ndim ? t->size[d] : 1;
@@ -551,7 +596,8 @@ static THTensor *broadcast_copy(const char *op, const THTensor *t, const THTenso
 }
 
 static int masked_fill_impl(const char *op, THTensor *t, const THTensor *mask, THScalar value) {
-  if (THIndex_checkWritable(op, t) != TH_OK) return TH_ERROR;
+  if (THIndex_checkWritable(op, t) != TH_OK || check_value(op, value, t->dtype) != TH_OK)
+    return TH_ERROR;
   THMaskedFillKernel k = (THMaskedFillKernel)THIndex_kernel(TH_OP_masked_fill, THTensor_device(t));
   if (!k) return TH_ERROR;
   THTensor *m = mask_to(op, mask, t);
