@@ -613,6 +613,17 @@ describe('where', function()
     check(torch.where(typed({ 2, 0 }, torch.uint8), 1.5, 0), { 1.5, 0 }) -- PyTorch's deprecated uint8 condition
   end)
 
+  it('takes strided conditions and values of every dtype', function()
+    local c = T({ { true, false }, { false, true } }):t() -- not contiguous
+    for _, dt in ipairs { torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int8, torch.int16,
+      torch.int32, torch.int64, torch.uint8 } do
+      local x, y = typed({ { 1, 2 }, { 3, 4 } }, dt), typed({ { 5, 6 }, { 7, 8 } }, dt)
+      check(torch.where(c, x, y), { 1, 6, 7, 4 }, { dtype = dt, what = tostring(dt) })
+      check(torch.where(c, x:t(), y), { 1, 6, 7, 4 }, { dtype = dt, what = tostring(dt) .. ' transposed x' })
+    end
+    check(torch.where(c, T({ true }), T({ false })), { true, false, false, true }, { dtype = torch.bool })
+  end)
+
   it('as a method the tensor is x: x:where(cond, y)', function()
     check(f32({ 1, 2, 3 }):where(T({ true, false, true }), -1), { 1, -1, 3 })
   end)
@@ -621,6 +632,12 @@ describe('where', function()
     local out = f64({ 0, 0 })
     torch.where(T({ false, true }), f32({ 1, 2 }), f32({ 3, 4 }), { out = out })
     check(out, { 3, 2 }, { dtype = torch.float64 })
+    local same = f32({ 9, 9 })
+    assert.are.equal(same, torch.where(T({ false, true }), f32({ 1, 2 }), f32({ 3, 4 }), { out = same }))
+    check(same, { 3, 2 })
+    local grown = torch.empty(0, { dtype = torch.int16 })
+    torch.where(T({ { true }, { false } }), typed({ 1, 2 }, torch.int16), typed({ 7 }, torch.int16), { out = grown })
+    check(grown, { 1, 2, 7, 7 }, { shape = { 2, 2 }, dtype = torch.int16 })
     err(function() torch.where(T({ 1, 0 }), 1.5, 0) end,
       '[where] expected condition to be a boolean tensor, but got a tensor with dtype int64')
     err(function() torch.where(T({ true }), f32({ 1, 2 }), f32({ 1, 2, 3 })) end,

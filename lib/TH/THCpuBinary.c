@@ -315,6 +315,32 @@ TH_FORALL_DTYPES(DEF_PREDS2)
     }                                                                                       \
   }
 
+/* where with a bool condition and values of any dtype of alpha.i bytes (THPointwise.h): a
+ * selection of bytes. */
+#define WHERE_SELECT(U)                                                                     \
+  do {                                                                                      \
+    const int64_t es = (int64_t)sizeof(U);                                                  \
+    if (s[0] == es && s[1] == 1 && s[2] == es && s[3] == es) {                              \
+      U *restrict o = (U *)d[0];                                                            \
+      const bool *c = (const bool *)d[1];                                                   \
+      const U *x = (const U *)d[2], *y = (const U *)d[3];                                   \
+      for (int64_t i = 0; i < n; i++) o[i] = c[i] ? x[i] : y[i];                            \
+    } else {                                                                                \
+      char *po = d[0], *pc = d[1], *px = d[2], *py = d[3];                                  \
+      for (int64_t i = 0; i < n; i++, po += s[0], pc += s[1], px += s[2], py += s[3])       \
+        *(U *)po = *(const bool *)pc ? *(const U *)px : *(const U *)py;                     \
+    }                                                                                       \
+  } while (0)
+
+static void where_bytes(char **d, const int64_t *s, int64_t n, const THOpParams *p) {
+  switch (p->alpha.i) {
+  case 2: WHERE_SELECT(uint16_t); break;
+  case 4: WHERE_SELECT(uint32_t); break;
+  case 8: WHERE_SELECT(uint64_t); break;
+  default: WHERE_SELECT(uint8_t); break;
+  }
+}
+
 /* clamp: NaN-propagating max with the lower bound, then min with the upper one (so lo > hi
  * gives hi). */
 static inline double th_clampd(double a, double lo, double hi) {
@@ -398,6 +424,7 @@ __attribute__((constructor)) static void cpu_binary_register(void) {
   THCpu_registerLoop(TH_OP_clamp, TH_##ID, clamp_##ID);
   TH_FORALL_DTYPES(TH_X)
 #undef TH_X
+  THCpu_registerLoop(TH_OP_where, TH_BOOL, where_bytes);
 #define TH_X(ID, NAME, CTYPE, ACC, KIND) THCpu_registerLoop(TH_OP_addcmul, TH_##ID, addcmul_##ID);
   TH_FORALL_FLOAT_DTYPES(TH_X)
   TH_FORALL_INT_DTYPES(TH_X)

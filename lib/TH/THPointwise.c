@@ -153,6 +153,51 @@ THTensor *THTensor_where(THTensor *out, const THTensor *cond, THArg x, THArg y) 
                 THDtype_name(cond->dtype));
     return NULL;
   }
+  /* The common case — a bool condition, x and y tensors of one dtype, and no out= or a
+   * contiguous out= of that dtype and shape that shares no memory with them — runs without
+   * converting the condition: the kernel registered for bool then selects elements of
+   * alpha.i bytes (THPointwise.h). */
+  if (cond->dtype == TH_BOOL && x.t && y.t && x.t->dtype == y.t->dtype &&
+      THDevice_equal(THTensor_device(cond), THTensor_device(x.t)) &&
+      THDevice_equal(THTensor_device(cond), THTensor_device(y.t))) {
+    int ndim = 0;
+    int64_t shape[TH_MAX_DIMS];
+    const THTensor *ins[3] = {cond, x.t, y.t};
+    for (int i = 0; i < 3; i++)
+      if (THTensor_broadcastShape("where", ndim, shape, ins[i]->ndim, ins[i]->size, &ndim, shape) != TH_OK)
+        return NULL;
+    THDevice dev = THTensor_device(cond);
+    bool direct = !out;
+    if (out) {
+      direct = out->dtype == x.t->dtype && out->ndim == ndim && THTensor_isContiguous(out) &&
+               THDevice_equal(THTensor_device(out), dev) &&
+               memcmp(out->size, shape, (size_t)ndim * sizeof(int64_t)) == 0;
+      for (int i = 0; i < 3 && direct; i++) direct = out->storage != ins[i]->storage;
+    }
+    if (direct) {
+      THTensor *r = out ? out : THTensor_empty(x.t->dtype, dev, ndim, shape);
+      if (!r) return NULL;
+      if (out) THTensor_retain(out);
+      if (THTensor_numel(r) > 0) {
+        THKernel k;
+        THTensor *ops[4] = {r, (THTensor *)cond, (THTensor *)x.t, (THTensor *)y.t};
+        THIter it;
+        THOpParams p = TH_OPPARAMS_DEFAULT;
+        p.alpha.i = (int64_t)THDtype_size(x.t->dtype);
+        if (THDispatch_get(TH_OP_where, dev, &k) != TH_OK) {
+          THTensor_free(r);
+          return NULL;
+        }
+        THIter_init(&it, 4, ops);
+        if (k.pointwise(TH_OP_where, &it, &p) != TH_OK) {
+          THTensor_free(r);
+          return NULL;
+        }
+      }
+      if (out) THTensor_bumpVersion(out);
+      return r;
+    }
+  }
   THTensor *c = NULL;
   if (cond->dtype == TH_U8) { /* PyTorch's deprecated uint8 condition: nonzero is true */
     THArg e[2] = {THArg_tensor(cond), THArg_number(0)};

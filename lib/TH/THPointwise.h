@@ -15,7 +15,11 @@
  *               whose bit pattern is alpha.i (see THPointwise_nanToNumParams)
  *   isclose     alpha.f = rtol, beta.f = atol, alpha.i = equal_nan (0 or 1)
  *   addcmul / addcdiv   alpha = value (.f, and .i truncated for integer dtypes)
- *   clamp, where, lerp, fmod, remainder, floor_divide, square: none
+ *   where       operand 1 is the condition.  When it is bool and x, y and the output share
+ *               another dtype, the kernel registered for bool is called with alpha.i = that
+ *               dtype's element size in bytes (a selection of bytes); otherwise all operands
+ *               have one dtype (alpha.i = 1, the default, for bool).
+ *   clamp, lerp, fmod, remainder, floor_divide, square: none
  */
 #ifndef TH_POINTWISE_H
 #define TH_POINTWISE_H
