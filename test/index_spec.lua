@@ -493,6 +493,17 @@ describe('large tensors', function()
     local rows = torch.zeros(7, 3):index_add(1, idx, torch.ones(N, 3)):tolist()
     for k = 1, 7 do assert.are.same({ want[k], want[k], want[k] }, rows[k]) end
   end)
+  it('index_add_ and index_copy_ along dim 1 of wide rows (blocks split over threads)', function()
+    local idx = torch.arange(400):remainder(10) + 1
+    local z = torch.zeros(10, 8200)
+    z:index_add_(1, idx, torch.ones(400, 8200))
+    local v = z:tolist()
+    for k = 1, 10 do assert.are.same({ 40, 40, 40 }, { v[k][1], v[k][4100], v[k][8200] }) end
+    -- the last of repeated indices wins
+    z:index_copy_(1, idx, torch.arange(400, { dtype = 'float32' }):view(400, 1):expand(400, 8200))
+    v = z:tolist()
+    for k = 1, 10 do assert.are.same({ 389 + k, 389 + k }, { v[k][1], v[k][8200] }) end
+  end)
   it('masked_select, masked_scatter_, nonzero over several chunks', function()
     local x = torch.arange(3 * N)
     local m = x:remainder(3):eq(0)

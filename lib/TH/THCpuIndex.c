@@ -231,14 +231,14 @@ DEF_MOVE_ROWS(64)
   }
 TH_FORALL_DTYPES(DEF_ARITH_ROWS)
 
-static RowFn move_rows[4][3] = {
+static const RowFn move_rows[4][3] = {
     {read_row_8, write_row_8, fill_row_8},
     {read_row_16, write_row_16, fill_row_16},
     {read_row_32, write_row_32, fill_row_32},
     {read_row_64, write_row_64, fill_row_64},
 };
 #define TH_X(ID, NAME, CTYPE, ACC, KIND) [TH_##ID] = {add_row_##ID, mul_row_##ID, addv_row_##ID, mulv_row_##ID},
-static RowFn arith_rows[TH_NDTYPES][4] = {TH_FORALL_DTYPES(TH_X)};
+static const RowFn arith_rows[TH_NDTYPES][4] = {TH_FORALL_DTYPES(TH_X)};
 #undef TH_X
 
 static int size_class(size_t es) { return es == 1 ? 0 : es == 2 ? 1 : es == 4 ? 2 : 3; }
