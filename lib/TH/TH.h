@@ -9,5 +9,11 @@
 #include "THTensor.h"
 #include "THDispatch.h"
 #include "THMath.h"
+#include "THPointwise.h"
+#include "THReduce.h"
+#include "THLinalg.h"
+#include "THIndex.h"
+#include "THSort.h"
+#include "THRandom.h"
 
 #endif
