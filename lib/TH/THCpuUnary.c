@@ -55,15 +55,15 @@ static void run_f64(char **d, const int64_t *s, int64_t n, const THOpParams *p, 
 }
 
 /* float16 (bf = false) or bfloat16 (bf = true): computed in float, rounded once on store. */
-static void run_h16(char **d, const int64_t *s, int64_t n, const THOpParams *p, ArrF32 f,
-                    bool bf) {
+static void run_h16(char **d, const int64_t *s, int64_t n, const THOpParams *p, ArrF32 f, bool bf) {
   float buf[CHUNK];
   for (int64_t i = 0; i < n; i += CHUNK) {
     int64_t m = n - i < CHUNK ? n - i : CHUNK;
     const char *px = d[1] + i * s[1];
     char *po = d[0] + i * s[0];
     if (bf) {
-      for (int64_t j = 0; j < m; j++) buf[j] = th_bfloat162float(*(const uint16_t *)(px + j * s[1]));
+      for (int64_t j = 0; j < m; j++)
+        buf[j] = th_bfloat162float(*(const uint16_t *)(px + j * s[1]));
       f(buf, buf, m, p);
       for (int64_t j = 0; j < m; j++) *(uint16_t *)(po + j * s[0]) = th_float2bfloat16(buf[j]);
     } else {
@@ -76,59 +76,63 @@ static void run_h16(char **d, const int64_t *s, int64_t n, const THOpParams *p, 
 
 /* The four floating loops NAME_F32 .. NAME_BF16 of an op with array kernels NAME_a32 and
  * NAME_a64. */
-#define DEF_FLOAT_LOOPS(NAME)                                                               \
-  __attribute__((unused)) static void NAME##_F32(char **d, const int64_t *s, int64_t n, const THOpParams *p) {     \
-    run_f32(d, s, n, p, NAME##_a32);                                                        \
-  }                                                                                         \
-  __attribute__((unused)) static void NAME##_F64(char **d, const int64_t *s, int64_t n, const THOpParams *p) {     \
-    run_f64(d, s, n, p, NAME##_a64);                                                        \
-  }                                                                                         \
-  __attribute__((unused)) static void NAME##_F16(char **d, const int64_t *s, int64_t n, const THOpParams *p) {     \
-    run_h16(d, s, n, p, NAME##_a32, false);                                                 \
-  }                                                                                         \
-  __attribute__((unused)) static void NAME##_BF16(char **d, const int64_t *s, int64_t n, const THOpParams *p) {    \
-    run_h16(d, s, n, p, NAME##_a32, true);                                                  \
+#define DEF_FLOAT_LOOPS(NAME)                                                                      \
+  __attribute__((unused)) static void NAME##_F32(char **d, const int64_t *s, int64_t n,            \
+                                                 const THOpParams *p) {                            \
+    run_f32(d, s, n, p, NAME##_a32);                                                               \
+  }                                                                                                \
+  __attribute__((unused)) static void NAME##_F64(char **d, const int64_t *s, int64_t n,            \
+                                                 const THOpParams *p) {                            \
+    run_f64(d, s, n, p, NAME##_a64);                                                               \
+  }                                                                                                \
+  __attribute__((unused)) static void NAME##_F16(char **d, const int64_t *s, int64_t n,            \
+                                                 const THOpParams *p) {                            \
+    run_h16(d, s, n, p, NAME##_a32, false);                                                        \
+  }                                                                                                \
+  __attribute__((unused)) static void NAME##_BF16(char **d, const int64_t *s, int64_t n,           \
+                                                  const THOpParams *p) {                           \
+    run_h16(d, s, n, p, NAME##_a32, true);                                                         \
   }
 
-#define REG_FLOAT_LOOPS(OP, NAME)                     \
-  THCpu_registerLoop(TH_OP_##OP, TH_F32, NAME##_F32);  \
-  THCpu_registerLoop(TH_OP_##OP, TH_F64, NAME##_F64);  \
-  THCpu_registerLoop(TH_OP_##OP, TH_F16, NAME##_F16);  \
+#define REG_FLOAT_LOOPS(OP, NAME)                                                                  \
+  THCpu_registerLoop(TH_OP_##OP, TH_F32, NAME##_F32);                                              \
+  THCpu_registerLoop(TH_OP_##OP, TH_F64, NAME##_F64);                                              \
+  THCpu_registerLoop(TH_OP_##OP, TH_F16, NAME##_F16);                                              \
   THCpu_registerLoop(TH_OP_##OP, TH_BF16, NAME##_BF16);
 
 /* Array kernels straight from THCpuVec (exp, log, sin, ..., floor, rint). */
-#define DEF_VEC_ARRAYS(NAME, ULP, SF, SD)                                                   \
-  static void NAME##_a32(float *y, const float *x, int64_t n, const THOpParams *p) {       \
-    (void)p;                                                                                \
-    THVec_##NAME##_f32(y, x, n);                                                            \
-  }                                                                                         \
-  static void NAME##_a64(double *y, const double *x, int64_t n, const THOpParams *p) {     \
-    (void)p;                                                                                \
-    THVec_##NAME##_f64(y, x, n);                                                            \
-  }                                                                                         \
+#define DEF_VEC_ARRAYS(NAME, ULP, SF, SD)                                                          \
+  static void NAME##_a32(float *y, const float *x, int64_t n, const THOpParams *p) {               \
+    (void)p;                                                                                       \
+    THVec_##NAME##_f32(y, x, n);                                                                   \
+  }                                                                                                \
+  static void NAME##_a64(double *y, const double *x, int64_t n, const THOpParams *p) {             \
+    (void)p;                                                                                       \
+    THVec_##NAME##_f64(y, x, n);                                                                   \
+  }                                                                                                \
   DEF_FLOAT_LOOPS(NAME)
 TH_VEC_UNARY_FUNCS(DEF_VEC_ARRAYS)
 
 /* Array kernels written out once for float and double: BODY sees T (the element type),
  * y, x, n, p, and VEC(fn) naming THVec_fn_f32 or THVec_fn_f64. */
-#define DEF_ARRAYS(NAME, ...)                                                              \
-  static void NAME##_a32(float *y, const float *x, int64_t n, const THOpParams *p) {       \
-    typedef float T;                                                                        \
-    (void)sizeof(T);                                                                        \
-    (void)p;                                                                                \
-    __VA_ARGS__                                                                             \
-  }                                                                                         \
-  static void NAME##_a64(double *y, const double *x, int64_t n, const THOpParams *p) {     \
-    typedef double T;                                                                       \
-    (void)sizeof(T);                                                                        \
-    (void)p;                                                                                \
-    __VA_ARGS__                                                                             \
-  }                                                                                         \
+#define DEF_ARRAYS(NAME, ...)                                                                      \
+  static void NAME##_a32(float *y, const float *x, int64_t n, const THOpParams *p) {               \
+    typedef float T;                                                                               \
+    (void)sizeof(T);                                                                               \
+    (void)p;                                                                                       \
+    __VA_ARGS__                                                                                    \
+  }                                                                                                \
+  static void NAME##_a64(double *y, const double *x, int64_t n, const THOpParams *p) {             \
+    typedef double T;                                                                              \
+    (void)sizeof(T);                                                                               \
+    (void)p;                                                                                       \
+    __VA_ARGS__                                                                                    \
+  }                                                                                                \
   DEF_FLOAT_LOOPS(NAME)
 
 /* VEC(fn, y, x, n) -> THVec_fn_f32 or THVec_fn_f64 by the type of y. */
-#define VEC(fn, y, x, n) \
-  _Generic((y), float *: THVec_##fn##_f32, double *: THVec_##fn##_f64)(y, x, n)
+#define VEC(fn, y, x, n)                                                                           \
+  _Generic((y), float * : THVec_##fn##_f32, double * : THVec_##fn##_f64)(y, x, n)
 
 /* ======================================================================= floating functions */
 
@@ -166,8 +170,8 @@ DEF_ARRAYS(logit, {
 
 /* SLEEF's asinh and acosh overflow for |x| beyond ~1e19 (float) / ~1e154 (double), and its
  * double log1p beyond ~1e307; libm takes those elements. */
-#define TH_BIG_ARG(T) _Generic((T)0, float: (T)1e18f, default: (T)1e150)
-#define TH_LIBM(fn, v) _Generic((v), float: fn##f, default: fn)(v)
+#define TH_BIG_ARG(T) _Generic((T)0, float : (T)1e18f, default : (T)1e150)
+#define TH_LIBM(fn, v) _Generic((v), float : fn##f, default : fn)(v)
 DEF_ARRAYS(asinh_safe, {
   T buf[CHUNK];
   for (int64_t i = 0; i < n; i += CHUNK) {
@@ -242,7 +246,9 @@ DEF_ARRAYS(nan_to_num, {
 DEF_ARRAYS(lgamma, {
   int sign;
   for (int64_t i = 0; i < n; i++)
-    y[i] = _Generic((T)0, float: lgammaf_r((float)x[i], &sign), default: lgamma_r((double)x[i], &sign));
+    y[i] = _Generic((T)0, float
+                    : lgammaf_r((float)x[i], &sign), default
+                    : lgamma_r((double)x[i], &sign));
 })
 
 /* digamma in double: reflection for x < 0, recurrence up to x >= 10, then the asymptotic
@@ -264,8 +270,8 @@ static double th_digamma(double x) {
     x += 1;
   }
   /* B_2k / (2k) for k = 7 .. 1, highest power first */
-  static const double c[] = {1.0 / 12, -691.0 / 32760, 1.0 / 132, -1.0 / 240,
-                             1.0 / 252, -1.0 / 120, 1.0 / 12};
+  static const double c[] = {1.0 / 12,  -691.0 / 32760, 1.0 / 132, -1.0 / 240,
+                             1.0 / 252, -1.0 / 120,     1.0 / 12};
   double y = 0;
   if (x < 1e17) {
     double z = 1 / (x * x), poly = 0;
@@ -352,8 +358,10 @@ static void erfinv_chunk(double *out, const double *y, int64_t m) {
   for (int64_t j = 0; j < m; j++) z[j] = erfinv_guess(ay[j], -w[j]);
   /* erf for |y| <= 0.5 (packed at the front of zs), erfc for the rest (packed at the back) */
   for (int64_t j = 0; j < m; j++) {
-    if (ay[j] > 0.5) idx[m - 1 - nhi++] = j;
-    else idx[nlo++] = j;
+    if (ay[j] > 0.5)
+      idx[m - 1 - nhi++] = j;
+    else
+      idx[nlo++] = j;
   }
   for (int64_t k = 0; k < m; k++) zs[k] = z[idx[k]];
   THVec_erf_f64(w, zs, nlo);
@@ -365,7 +373,8 @@ static void erfinv_chunk(double *out, const double *y, int64_t m) {
     double step = erfinv_step(ay[j], z[j], e[j], ex[j]);
     double zz = z[j] - step;
     bool special = !(ay[j] < 1) || y[j] == 0; /* NaN, +-1, outside [-1, 1], +-0 */
-    out[j] = (special || ex[j] == 0 || !(fabs(step) <= 1e-6 * zz)) ? th_erfinv(y[j]) : copysign(zz, y[j]);
+    out[j] = (special || ex[j] == 0 || !(fabs(step) <= 1e-6 * zz)) ? th_erfinv(y[j])
+                                                                   : copysign(zz, y[j]);
   }
 }
 
@@ -382,22 +391,22 @@ DEF_ARRAYS(erfinv, {
 /* ======================================================================= integer-valued ops */
 
 static inline int64_t th_iabs(int64_t a) { return a < 0 ? (int64_t)(0 - (uint64_t)a) : a; }
-#define TH_ABS(a) _Generic((a), int64_t: th_iabs, float: fabsf, default: fabs)(a)
+#define TH_ABS(a) _Generic((a), int64_t : th_iabs, float : fabsf, default : fabs)(a)
 
-#define DEF_ALL_DTYPE_OPS(ID, NAME, CTYPE, ACC, KIND)                                       \
-  TH_DEFINE_UNARY_LOOP(sign, ID, CTYPE, ACC, (ACC)((a > 0) - (a < 0)))                      \
+#define DEF_ALL_DTYPE_OPS(ID, NAME, CTYPE, ACC, KIND)                                              \
+  TH_DEFINE_UNARY_LOOP(sign, ID, CTYPE, ACC, (ACC)((a > 0) - (a < 0)))                             \
   TH_DEFINE_UNARY_LOOP(square, ID, CTYPE, ACC, TH_MUL(a, a))
 TH_FORALL_DTYPES(DEF_ALL_DTYPE_OPS)
 
-#define DEF_NUMERIC_OPS(ID, NAME, CTYPE, ACC, KIND)                                         \
-  TH_DEFINE_UNARY_LOOP(abs, ID, CTYPE, ACC, TH_ABS(a))                                      \
+#define DEF_NUMERIC_OPS(ID, NAME, CTYPE, ACC, KIND)                                                \
+  TH_DEFINE_UNARY_LOOP(abs, ID, CTYPE, ACC, TH_ABS(a))                                             \
   TH_DEFINE_UNARY_LOOP(relu, ID, CTYPE, ACC, (a < 0 ? (ACC)0 : a))
 TH_FORALL_FLOAT_DTYPES(DEF_NUMERIC_OPS)
 TH_FORALL_INT_DTYPES(DEF_NUMERIC_OPS)
 
 /* floor, ceil, trunc and round of an integer are the integer itself. */
-#define DEF_INT_OPS(ID, NAME, CTYPE, ACC, KIND)                                             \
-  TH_DEFINE_UNARY_LOOP(identity, ID, CTYPE, ACC, a)                                          \
+#define DEF_INT_OPS(ID, NAME, CTYPE, ACC, KIND)                                                    \
+  TH_DEFINE_UNARY_LOOP(identity, ID, CTYPE, ACC, a)                                                \
   TH_DEFINE_UNARY_LOOP(bitwise_not, ID, CTYPE, ACC, ~a)
 TH_FORALL_INT_DTYPES(DEF_INT_OPS)
 TH_DEFINE_UNARY_LOOP(bitwise_not, BOOL, bool, int64_t, !a)
@@ -406,40 +415,41 @@ TH_DEFINE_UNARY_LOOP(identity, BOOL, bool, int64_t, a)
 /* ======================================================================= bool-valued ops */
 
 /* A unary loop NAME_ID writing bool: EXPR of the ACC value a. */
-#define DEF_PRED_LOOP(NAME, ID, CTYPE, ACC, EXPR)                                           \
-  static void NAME##_##ID(char **d, const int64_t *s, int64_t n, const THOpParams *p) {     \
-    (void)p;                                                                                \
-    if (s[0] == sizeof(bool) && s[1] == sizeof(CTYPE)) {                                    \
-      bool *restrict o = (bool *)d[0];                                                      \
-      const CTYPE *x = (const CTYPE *)d[1];                                                 \
-      for (int64_t i = 0; i < n; i++) {                                                     \
-        ACC a = LOAD_##ID(x[i]);                                                            \
-        o[i] = (EXPR);                                                                      \
-      }                                                                                     \
-    } else {                                                                                \
-      char *po = d[0], *px = d[1];                                                          \
-      for (int64_t i = 0; i < n; i++, po += s[0], px += s[1]) {                             \
-        ACC a = LOAD_##ID(*(const CTYPE *)px);                                              \
-        *(bool *)po = (EXPR);                                                               \
-      }                                                                                     \
-    }                                                                                       \
+#define DEF_PRED_LOOP(NAME, ID, CTYPE, ACC, EXPR)                                                  \
+  static void NAME##_##ID(char **d, const int64_t *s, int64_t n, const THOpParams *p) {            \
+    (void)p;                                                                                       \
+    if (s[0] == sizeof(bool) && s[1] == sizeof(CTYPE)) {                                           \
+      bool *restrict o = (bool *)d[0];                                                             \
+      const CTYPE *x = (const CTYPE *)d[1];                                                        \
+      for (int64_t i = 0; i < n; i++) {                                                            \
+        ACC a = LOAD_##ID(x[i]);                                                                   \
+        o[i] = (EXPR);                                                                             \
+      }                                                                                            \
+    } else {                                                                                       \
+      char *po = d[0], *px = d[1];                                                                 \
+      for (int64_t i = 0; i < n; i++, po += s[0], px += s[1]) {                                    \
+        ACC a = LOAD_##ID(*(const CTYPE *)px);                                                     \
+        *(bool *)po = (EXPR);                                                                      \
+      }                                                                                            \
+    }                                                                                              \
   }
 
-#define DEF_FLOAT_PREDS(ID, NAME, CTYPE, ACC, KIND)                                         \
-  DEF_PRED_LOOP(isnan, ID, CTYPE, ACC, a != a)                                              \
-  DEF_PRED_LOOP(isinf, ID, CTYPE, ACC, a == (ACC)INFINITY || a == -(ACC)INFINITY)           \
+#define DEF_FLOAT_PREDS(ID, NAME, CTYPE, ACC, KIND)                                                \
+  DEF_PRED_LOOP(isnan, ID, CTYPE, ACC, a != a)                                                     \
+  DEF_PRED_LOOP(isinf, ID, CTYPE, ACC, a == (ACC)INFINITY || a == -(ACC)INFINITY)                  \
   DEF_PRED_LOOP(isfinite, ID, CTYPE, ACC, a - a == 0)
 TH_FORALL_FLOAT_DTYPES(DEF_FLOAT_PREDS)
 
 /* integers and bool: never NaN or infinite */
-#define DEF_INT_PREDS(ID, NAME, CTYPE, ACC, KIND)                                           \
-  DEF_PRED_LOOP(isnan, ID, CTYPE, ACC, ((void)a, false))                                    \
-  DEF_PRED_LOOP(isinf, ID, CTYPE, ACC, ((void)a, false))                                    \
+#define DEF_INT_PREDS(ID, NAME, CTYPE, ACC, KIND)                                                  \
+  DEF_PRED_LOOP(isnan, ID, CTYPE, ACC, ((void)a, false))                                           \
+  DEF_PRED_LOOP(isinf, ID, CTYPE, ACC, ((void)a, false))                                           \
   DEF_PRED_LOOP(isfinite, ID, CTYPE, ACC, ((void)a, true))
 TH_FORALL_INT_DTYPES(DEF_INT_PREDS)
 DEF_INT_PREDS(BOOL, bool, bool, int64_t, 0)
 
-#define DEF_LOGICAL_NOT(ID, NAME, CTYPE, ACC, KIND) DEF_PRED_LOOP(logical_not, ID, CTYPE, ACC, a == 0)
+#define DEF_LOGICAL_NOT(ID, NAME, CTYPE, ACC, KIND)                                                \
+  DEF_PRED_LOOP(logical_not, ID, CTYPE, ACC, a == 0)
 TH_FORALL_DTYPES(DEF_LOGICAL_NOT)
 
 /* ======================================================================= registration */
@@ -482,27 +492,27 @@ __attribute__((constructor)) static void cpu_unary_register(void) {
   REG_FLOAT_LOOPS(digamma, digamma)
   REG_FLOAT_LOOPS(erfinv, erfinv)
 
-#define TH_X(ID, NAME, CTYPE, ACC, KIND)                         \
-  THCpu_registerLoop(TH_OP_sign, TH_##ID, sign_##ID);             \
-  THCpu_registerLoop(TH_OP_square, TH_##ID, square_##ID);         \
-  THCpu_registerLoop(TH_OP_isnan, TH_##ID, isnan_##ID);           \
-  THCpu_registerLoop(TH_OP_isinf, TH_##ID, isinf_##ID);           \
-  THCpu_registerLoop(TH_OP_isfinite, TH_##ID, isfinite_##ID);     \
+#define TH_X(ID, NAME, CTYPE, ACC, KIND)                                                           \
+  THCpu_registerLoop(TH_OP_sign, TH_##ID, sign_##ID);                                              \
+  THCpu_registerLoop(TH_OP_square, TH_##ID, square_##ID);                                          \
+  THCpu_registerLoop(TH_OP_isnan, TH_##ID, isnan_##ID);                                            \
+  THCpu_registerLoop(TH_OP_isinf, TH_##ID, isinf_##ID);                                            \
+  THCpu_registerLoop(TH_OP_isfinite, TH_##ID, isfinite_##ID);                                      \
   THCpu_registerLoop(TH_OP_logical_not, TH_##ID, logical_not_##ID);
   TH_FORALL_DTYPES(TH_X)
 #undef TH_X
-#define TH_X(ID, NAME, CTYPE, ACC, KIND)                         \
-  THCpu_registerLoop(TH_OP_abs, TH_##ID, abs_##ID);               \
+#define TH_X(ID, NAME, CTYPE, ACC, KIND)                                                           \
+  THCpu_registerLoop(TH_OP_abs, TH_##ID, abs_##ID);                                                \
   THCpu_registerLoop(TH_OP_relu, TH_##ID, relu_##ID);
   TH_FORALL_FLOAT_DTYPES(TH_X)
   TH_FORALL_INT_DTYPES(TH_X)
 #undef TH_X
-#define TH_X(ID, NAME, CTYPE, ACC, KIND)                          \
-  THCpu_registerLoop(TH_OP_floor, TH_##ID, identity_##ID);         \
-  THCpu_registerLoop(TH_OP_ceil, TH_##ID, identity_##ID);          \
-  THCpu_registerLoop(TH_OP_trunc, TH_##ID, identity_##ID);         \
-  THCpu_registerLoop(TH_OP_round, TH_##ID, identity_##ID);         \
-  THCpu_registerLoop(TH_OP_nan_to_num, TH_##ID, identity_##ID);    \
+#define TH_X(ID, NAME, CTYPE, ACC, KIND)                                                           \
+  THCpu_registerLoop(TH_OP_floor, TH_##ID, identity_##ID);                                         \
+  THCpu_registerLoop(TH_OP_ceil, TH_##ID, identity_##ID);                                          \
+  THCpu_registerLoop(TH_OP_trunc, TH_##ID, identity_##ID);                                         \
+  THCpu_registerLoop(TH_OP_round, TH_##ID, identity_##ID);                                         \
+  THCpu_registerLoop(TH_OP_nan_to_num, TH_##ID, identity_##ID);                                    \
   THCpu_registerLoop(TH_OP_bitwise_not, TH_##ID, bitwise_not_##ID);
   TH_FORALL_INT_DTYPES(TH_X)
 #undef TH_X

@@ -78,8 +78,8 @@ THOpParams THPointwise_nanToNumParams(double nan, double posinf, double neginf) 
   return p;
 }
 
-THTensor *THTensor_nanToNum(THTensor *out, bool inplace, THArg a, double nan,
-                            const double *posinf, const double *neginf) {
+THTensor *THTensor_nanToNum(THTensor *out, bool inplace, THArg a, double nan, const double *posinf,
+                            const double *neginf) {
   THArg args[1] = {a};
   double big;
   switch (THMath_resultType(1, args)) {
@@ -111,7 +111,8 @@ static int check_divisor(THOp op, THArg a, THArg b) {
     if (rc != TH_OK) return rc;
     zero = !all_nonzero;
   }
-  if (zero) return TH_setError("[%s] ZeroDivisionError: integer division by zero", THOp_info(op)->name);
+  if (zero)
+    return TH_setError("[%s] ZeroDivisionError: integer division by zero", THOp_info(op)->name);
   return TH_OK;
 }
 
@@ -133,8 +134,7 @@ THTensor *THTensor_floorDivide(THTensor *out, bool inplace, THArg a, THArg b) {
 
 /* ======================================================================= three operands */
 
-THTensor *THTensor_clamp(THTensor *out, bool inplace, THArg x, const THArg *min,
-                         const THArg *max) {
+THTensor *THTensor_clamp(THTensor *out, bool inplace, THArg x, const THArg *min, const THArg *max) {
   if (min && max) {
     THArg args[3] = {x, *min, *max};
     return run(TH_OP_clamp, out, inplace, 3, args, NULL);
@@ -164,7 +164,8 @@ THTensor *THTensor_where(THTensor *out, const THTensor *cond, THArg x, THArg y) 
     int64_t shape[TH_MAX_DIMS];
     const THTensor *ins[3] = {cond, x.t, y.t};
     for (int i = 0; i < 3; i++)
-      if (THTensor_broadcastShape("where", ndim, shape, ins[i]->ndim, ins[i]->size, &ndim, shape) != TH_OK)
+      if (THTensor_broadcastShape("where", ndim, shape, ins[i]->ndim, ins[i]->size, &ndim, shape) !=
+          TH_OK)
         return NULL;
     THDevice dev = THTensor_device(cond);
     bool direct = !out;

@@ -36,8 +36,9 @@ static void check_keys(lua_State *L, int idx, const char *op, const char *const 
     bool ok = false;
     for (int i = 0; key && known[i] && !ok; i++) ok = strcmp(key, known[i]) == 0;
     if (!ok)
-      luaL_argerror(L, idx, lua_pushfstring(L, "unknown option '%s' for %s",
-                                             key ? key : luaL_typename(L, -2), op));
+      luaL_argerror(
+          L, idx,
+          lua_pushfstring(L, "unknown option '%s' for %s", key ? key : luaL_typename(L, -2), op));
     lua_pop(L, 1);
   }
 }
@@ -53,20 +54,24 @@ static int get_option(lua_State *L, int idx, const char *key) {
 }
 
 /* A number from options[key], or from argument pos (when pos > 0 and present), or dflt. */
-static double opt_number(lua_State *L, int opts, const char *key, int pos, int nargs,
-                         double dflt, bool *given) {
+static double opt_number(lua_State *L, int opts, const char *key, int pos, int nargs, double dflt,
+                         bool *given) {
   double v = dflt;
   bool have = false;
   if (pos > 0 && pos <= nargs && !lua_isnil(L, pos)) {
     if (lua_type(L, pos) != LUA_TNUMBER)
-      luaL_argerror(L, pos, lua_pushfstring(L, "%s must be a number, got %s", key, luaL_typename(L, pos)));
+      luaL_argerror(L, pos,
+                    lua_pushfstring(L, "%s must be a number, got %s", key, luaL_typename(L, pos)));
     v = lua_tonumber(L, pos);
     have = true;
   }
   int t = get_option(L, opts, key);
   if (t != LUA_TNIL) {
-    if (t != LUA_TNUMBER) luaL_argerror(L, opts, lua_pushfstring(L, "option '%s' must be a number", key));
-    if (have) luaL_argerror(L, opts, lua_pushfstring(L, "'%s' given twice (as an argument and an option)", key));
+    if (t != LUA_TNUMBER)
+      luaL_argerror(L, opts, lua_pushfstring(L, "option '%s' must be a number", key));
+    if (have)
+      luaL_argerror(L, opts,
+                    lua_pushfstring(L, "'%s' given twice (as an argument and an option)", key));
     v = lua_tonumber(L, -1);
     have = true;
   }
@@ -79,12 +84,14 @@ static bool opt_bool(lua_State *L, int opts, const char *key, int pos, int nargs
   bool v = dflt;
   if (pos > 0 && pos <= nargs && !lua_isnil(L, pos)) {
     if (!lua_isboolean(L, pos))
-      luaL_argerror(L, pos, lua_pushfstring(L, "%s must be a boolean, got %s", key, luaL_typename(L, pos)));
+      luaL_argerror(L, pos,
+                    lua_pushfstring(L, "%s must be a boolean, got %s", key, luaL_typename(L, pos)));
     v = lua_toboolean(L, pos);
   }
   int t = get_option(L, opts, key);
   if (t != LUA_TNIL) {
-    if (t != LUA_TBOOLEAN) luaL_argerror(L, opts, lua_pushfstring(L, "option '%s' must be a boolean", key));
+    if (t != LUA_TBOOLEAN)
+      luaL_argerror(L, opts, lua_pushfstring(L, "option '%s' must be a boolean", key));
     v = lua_toboolean(L, -1);
   }
   lua_pop(L, 1);
@@ -132,7 +139,8 @@ static THTensor *invoke(const Call *c, THTensor *out, bool inplace) {
   case TH_OP_lerp: return THTensor_lerp(out, inplace, c->a[0], c->a[1], c->a[2]);
   case TH_OP_addcmul: return THTensor_addcmul(out, inplace, c->a[0], c->a[1], c->a[2], c->num[0]);
   case TH_OP_addcdiv: return THTensor_addcdiv(out, inplace, c->a[0], c->a[1], c->a[2], c->num[0]);
-  case TH_OP_isclose: return THTensor_isclose(out, c->a[0].t, c->a[1].t, c->num[0], c->num[1], c->flag);
+  case TH_OP_isclose:
+    return THTensor_isclose(out, c->a[0].t, c->a[1].t, c->num[0], c->num[1], c->flag);
   default: TH_setError("[pointwise] no binding for op %s", THOp_info(c->op)->name); return NULL;
   }
 }
@@ -240,16 +248,23 @@ static int lb_fmod(lua_State *L) { return division_impl(L, TH_OP_fmod, false, tr
 static int lb_fmod_(lua_State *L) { return division_impl(L, TH_OP_fmod, true, true); }
 static int lb_remainder(lua_State *L) { return division_impl(L, TH_OP_remainder, false, true); }
 static int lb_remainder_(lua_State *L) { return division_impl(L, TH_OP_remainder, true, true); }
-static int lb_meta_remainder(lua_State *L) { return division_impl(L, TH_OP_remainder, false, false); }
-static int lb_floor_divide(lua_State *L) { return division_impl(L, TH_OP_floor_divide, false, true); }
-static int lb_floor_divide_(lua_State *L) { return division_impl(L, TH_OP_floor_divide, true, true); }
+static int lb_meta_remainder(lua_State *L) {
+  return division_impl(L, TH_OP_remainder, false, false);
+}
+static int lb_floor_divide(lua_State *L) {
+  return division_impl(L, TH_OP_floor_divide, false, true);
+}
+static int lb_floor_divide_(lua_State *L) {
+  return division_impl(L, TH_OP_floor_divide, true, true);
+}
 
 /* ======================================================================= three operands */
 
 /* clamp(x [, min [, max]] [, {min =, max =, out =}]); min / max: numbers or tensors, nil to
  * leave that side open. */
 static int clamp_impl(lua_State *L, bool inplace) {
-  static const char *const keys[] = {"min", "max", "out", NULL}, *const keys_[] = {"min", "max", NULL};
+  static const char *const keys[] = {"min", "max", "out", NULL}, *const keys_[] = {"min", "max",
+                                                                                   NULL};
   int nargs, opts = find_options(L, &nargs);
   check_keys(L, opts, "clamp", inplace ? keys_ : keys);
   Call c = new_call(TH_OP_clamp);
@@ -263,7 +278,9 @@ static int clamp_impl(lua_State *L, bool inplace) {
       have = true;
     }
     if (get_option(L, opts, key) != LUA_TNIL) {
-      if (have) luaL_argerror(L, opts, lua_pushfstring(L, "'%s' given twice (as an argument and an option)", key));
+      if (have)
+        luaL_argerror(L, opts,
+                      lua_pushfstring(L, "'%s' given twice (as an argument and an option)", key));
       if (!lua_isnumber(L, -1) && !lb_totensor(L, -1))
         luaL_argerror(L, opts, lua_pushfstring(L, "option '%s' must be a number or a tensor", key));
       c.a[1 + k] = lb_checkarg(L, lua_gettop(L)); /* the value stays on the stack */
@@ -273,7 +290,8 @@ static int clamp_impl(lua_State *L, bool inplace) {
     }
     if (have) *(k == 0 ? &c.min : &c.max) = &c.a[1 + k];
   }
-  if (!c.min && !c.max) return luaL_error(L, "[clamp] at least one of 'min' or 'max' must be given");
+  if (!c.min && !c.max)
+    return luaL_error(L, "[clamp] at least one of 'min' or 'max' must be given");
   return finish(L, &c, inplace, opts);
 }
 static int lb_clamp(lua_State *L) { return clamp_impl(L, false); }
@@ -284,7 +302,8 @@ static int lb_where(lua_State *L) {
   int nargs, opts = find_options(L, &nargs);
   check_keys(L, opts, "where", K_OUT);
   if (nargs < 3)
-    return luaL_error(L, "[where] expected (condition, x, y), got %d argument%s", nargs, nargs == 1 ? "" : "s");
+    return luaL_error(L, "[where] expected (condition, x, y), got %d argument%s", nargs,
+                      nargs == 1 ? "" : "s");
   Call c = new_call(TH_OP_where);
   c.a[0] = THArg_tensor(lb_checktensor(L, 1));
   c.a[1] = lb_checkarg(L, 2);
@@ -325,7 +344,8 @@ static int addc_impl(lua_State *L, THOp op, bool inplace) {
   c.a[2] = THArg_tensor(lb_checktensor(L, t + 1));
   bool opt_given;
   double v = opt_number(L, opts, "value", 0, nargs, 1, &opt_given);
-  if (opt_given && have) luaL_argerror(L, opts, "'value' given twice (as an argument and an option)");
+  if (opt_given && have)
+    luaL_argerror(L, opts, "'value' given twice (as an argument and an option)");
   if (!have) c.num[0] = v;
   return finish(L, &c, inplace, opts);
 }
