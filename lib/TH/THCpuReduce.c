@@ -62,6 +62,26 @@ static int num_threads(int64_t work) {
   return most < nt ? (int)most : nt;
 }
 
+/* Reductions with fewer outputs than this (and enough elements) are split into chunks. */
+#define SPLIT_OUTPUTS 16
+/* Elements per chunk of a split reduction, grown for huge inputs to keep at most 4096 chunks. */
+#define SPLIT_CHUNK ((int64_t)1 << 16)
+
+static int64_t split_chunk(int64_t space, int64_t outputs) {
+  (void)outputs;
+  int64_t chunk = SPLIT_CHUNK;
+  if (space / chunk > 4096) chunk = (space + 4095) / 4096;
+  return chunk;
+}
+
+/* part[0] <- the merge of part[0..n) (each holding m accumulators), pairwise in order. */
+static void merge_tree(const THRedOps *ops, char *part, int64_t n, int64_t m, const THReduceArgs *a) {
+  size_t stride = (size_t)m * (size_t)ops->acc_size;
+  for (int64_t step = 1; step < n; step *= 2)
+    for (int64_t c = 0; c + step < n; c += 2 * step)
+      ops->merge(part + (size_t)c * stride, part + (size_t)(c + step) * stride, m, a);
+}
+
 /* Every output is the identity (an empty reduced dim): init + finish over the flat outputs. */
 static void fill_identity(const THReduceArgs *a, const THRedOps *ops) {
   _Alignas(16) char acc[TH_RED_COLS * ACC_MAX];
@@ -179,41 +199,36 @@ static void row_task(const RowPlan *P, int64_t ko, int64_t j0, int64_t j1) {
   ops->finish(o, P->osb, acc, m, P->a);
 }
 
-/* Few outputs: threads take chunks of the reduced elements of every output. */
-static void row_split(const RowPlan *P, int nt) {
+/* Few outputs: the reduced elements of every output are cut into fixed chunks (sized from the
+ * shape only, so results do not depend on the thread count), threads take chunks as they come
+ * free, and the chunks' partial accumulators are merged pairwise, in order. */
+static bool row_split(const RowPlan *P, int nt) {
   const THRedOps *ops = P->ops;
-  int asz = ops->acc_size;
+  size_t asz = (size_t)ops->acc_size;
   int64_t O = P->KO.total * P->mb;
   int64_t space = P->R.total * P->rn;
-  char *part = malloc((size_t)nt * (size_t)O * (size_t)asz);
-  if (!part) { /* no memory for partials: do it serially */
-    for (int64_t ko = 0; ko < P->KO.total; ko++)
-      for (int64_t j = 0; j < P->mb; j += TH_RED_COLS)
-        row_task(P, ko, j, j + TH_RED_COLS < P->mb ? j + TH_RED_COLS : P->mb);
-    return;
-  }
-#pragma omp parallel num_threads(nt)
-  {
-    int t = omp_get_thread_num(), T = omp_get_num_threads();
-    int64_t per = ((space + T - 1) / T + 63) & ~(int64_t)63;
-    int64_t b = per * t < space ? per * t : space, e = b + per < space ? b + per : space;
-    char *mine = part + (size_t)t * (size_t)O * (size_t)asz;
+  int64_t chunk = split_chunk(space, O);
+  int64_t nch = (space + chunk - 1) / chunk;
+  char *part = malloc((size_t)nch * (size_t)O * asz);
+  if (!part) return false;
+#pragma omp parallel for num_threads(nt) schedule(guided) if (nt > 1)
+  for (int64_t c = 0; c < nch; c++) {
+    int64_t b = c * chunk, e = b + chunk < space ? b + chunk : space;
+    char *mine = part + (size_t)c * (size_t)O * asz;
     ops->init(mine, O, P->a);
     for (int64_t o = 0; o < O; o++) {
       int64_t ko = o / P->mb, j = o % P->mb;
       const char *xo = P->x + group_off(&P->KO, ko, NULL, NULL) + j * P->xsb;
-      char *acc = mine + o * asz;
       for (int64_t pos = b; pos < e;) {
         int64_t r = pos / P->rn, i = pos % P->rn;
         int64_t len = P->rn - i < e - pos ? P->rn - i : e - pos;
-        ops->row(acc, xo + group_off(&P->R, r, NULL, NULL) + i * P->rs, P->rs, len, i, P->a);
+        ops->row(mine + o * asz, xo + group_off(&P->R, r, NULL, NULL) + i * P->rs, P->rs, len, i,
+                 P->a);
         pos += len;
       }
     }
-    if (T < nt) /* fewer threads than asked: the rest of the partials stay the identity */
-      for (int u = T + t; u < nt; u += T) ops->init(part + (size_t)u * O * asz, O, P->a);
   }
-  for (int t = 1; t < nt; t++) ops->merge(part, part + (size_t)t * O * asz, O, P->a);
+  merge_tree(ops, part, nch, O, P->a);
   for (int64_t o = 0; o < O; o++) {
     int64_t ko = o / P->mb, j = o % P->mb, o0, o1;
     group_off(&P->KO, ko, &o0, &o1);
@@ -221,6 +236,7 @@ static void row_split(const RowPlan *P, int nt) {
     ops->finish(out, P->osb, part + o * asz, 1, P->a);
   }
   free(part);
+  return true;
 }
 
 static void run_rows(const THReduceArgs *a, const THRedOps *ops, const Layout *L, char **out) {
@@ -252,10 +268,7 @@ static void run_rows(const THReduceArgs *a, const THRedOps *ops, const Layout *L
   }
   int64_t O = P.KO.total * P.mb;
   int nt = num_threads(O * P.R.total * P.rn);
-  if (nt > 1 && O < 4 * nt) {
-    row_split(&P, nt);
-    return;
-  }
+  if (O < SPLIT_OUTPUTS && P.R.total * P.rn >= 2 * SPLIT_CHUNK && row_split(&P, nt)) return;
   int64_t chunks = (P.mb + TH_RED_COLS - 1) / TH_RED_COLS;
   int64_t tasks = P.KO.total * chunks;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
@@ -293,30 +306,27 @@ static void col_task(const ColPlan *P, int64_t ko, int64_t j0, int64_t j1) {
   ops->finish(o, P->osb, acc, m, P->a);
 }
 
-static void col_split(const ColPlan *P, int nt) {
+/* Few outputs, many rows: like row_split, over fixed chunks of rows. */
+static bool col_split(const ColPlan *P, int nt) {
   const THRedOps *ops = P->ops;
-  int asz = ops->acc_size;
+  size_t asz = (size_t)ops->acc_size;
   int64_t O = P->KO.total * P->m;
   int64_t space = P->R.total * P->nrows;
-  char *part = malloc((size_t)nt * (size_t)O * (size_t)asz);
-  if (!part) {
-    for (int64_t ko = 0; ko < P->KO.total; ko++)
-      for (int64_t j = 0; j < P->m; j += TH_RED_COLS)
-        col_task(P, ko, j, j + TH_RED_COLS < P->m ? j + TH_RED_COLS : P->m);
-    return;
-  }
-#pragma omp parallel num_threads(nt)
-  {
-    int t = omp_get_thread_num(), T = omp_get_num_threads();
-    int64_t per = (space + T - 1) / T;
-    int64_t b = per * t < space ? per * t : space, e = b + per < space ? b + per : space;
-    char *mine = part + (size_t)t * (size_t)O * (size_t)asz;
+  int64_t chunk = split_chunk(space * O, O) / O;
+  if (chunk < 1) chunk = 1;
+  int64_t nch = (space + chunk - 1) / chunk;
+  char *part = malloc((size_t)nch * (size_t)O * asz);
+  if (!part) return false;
+#pragma omp parallel for num_threads(nt) schedule(guided) if (nt > 1)
+  for (int64_t c = 0; c < nch; c++) {
+    int64_t b = c * chunk, e = b + chunk < space ? b + chunk : space;
+    char *mine = part + (size_t)c * (size_t)O * asz;
     ops->init(mine, O, P->a);
     for (int64_t ko = 0; ko < P->KO.total; ko++) {
       const char *xk = P->x + group_off(&P->KO, ko, NULL, NULL);
       for (int64_t j0 = 0; j0 < P->m; j0 += TH_RED_COLS) {
         int64_t mc = P->m - j0 < TH_RED_COLS ? P->m - j0 : TH_RED_COLS;
-        char *acc = mine + (ko * P->m + j0) * asz;
+        char *acc = mine + (size_t)(ko * P->m + j0) * asz;
         for (int64_t pos = b; pos < e;) {
           int64_t r = pos / P->nrows, i = pos % P->nrows;
           int64_t len = P->nrows - i < e - pos ? P->nrows - i : e - pos;
@@ -326,17 +336,16 @@ static void col_split(const ColPlan *P, int nt) {
         }
       }
     }
-    if (T < nt)
-      for (int u = T + t; u < nt; u += T) ops->init(part + (size_t)u * O * asz, O, P->a);
   }
-  for (int t = 1; t < nt; t++) ops->merge(part, part + (size_t)t * O * asz, O, P->a);
+  merge_tree(ops, part, nch, O, P->a);
   for (int64_t ko = 0; ko < P->KO.total; ko++) {
     int64_t o0, o1;
     group_off(&P->KO, ko, &o0, &o1);
     char *o[2] = {P->out[0] + o0, P->out[1] ? P->out[1] + o1 : NULL};
-    ops->finish(o, P->osb, part + ko * P->m * asz, P->m, P->a);
+    ops->finish(o, P->osb, part + (size_t)(ko * P->m) * asz, P->m, P->a);
   }
   free(part);
+  return true;
 }
 
 static void run_cols(const THReduceArgs *a, const THRedOps *ops, const Layout *L, char **out) {
@@ -371,6 +380,7 @@ static void run_cols(const THReduceArgs *a, const THRedOps *ops, const Layout *L
   }
   int64_t O = P.KO.total * P.m;
   int nt = num_threads(O * P.R.total * P.nrows);
+  if (O <= TH_RED_COLS && P.R.total * P.nrows * O >= 2 * SPLIT_CHUNK && col_split(&P, nt)) return;
   int64_t ch = TH_RED_COLS;
   int64_t tasks = P.KO.total * ((P.m + ch - 1) / ch);
   if (nt > 1 && tasks < 2 * nt) { /* narrower column chunks to feed every thread */
@@ -380,10 +390,6 @@ static void run_cols(const THReduceArgs *a, const THRedOps *ops, const Layout *L
     if (ch < 16) ch = 16;
     if (ch > TH_RED_COLS) ch = TH_RED_COLS;
     tasks = P.KO.total * ((P.m + ch - 1) / ch);
-    if (tasks < nt) {
-      col_split(&P, nt);
-      return;
-    }
   }
   int64_t chunks = (P.m + ch - 1) / ch;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)

@@ -600,36 +600,45 @@ static void merge_VAR(void *acc, const void *o, int64_t m, const THReduceArgs *a
   for (int64_t j = 0; j < m; j++) welford_merge((Welford *)acc + j, p[j].n, p[j].mean, p[j].m2);
 }
 
+/* Rows and column blocks go in pieces of VAR_BLOCK elements (two passes each, in double),
+ * merged exactly: the rounding error stays that of VAR_BLOCK-long sums. */
+#define VAR_BLOCK 2048
 #define DEF_VAR(ID, NAME, CTYPE, ACC, KIND)                                                   \
   static void row_VAR_##ID(void *acc, const char *x, int64_t s, int64_t n, int64_t idx0,      \
                            const THReduceArgs *a) {                                           \
     (void)idx0; (void)a;                                                                      \
-    if (n == 0) return;                                                                       \
-    double sum = 0, m2 = 0;                                                                   \
-    for (int64_t k = 0; k < n; k++) sum += (double)LOAD_##ID(*(const CTYPE *)(x + k * s));    \
-    double mean = sum / (double)n;                                                            \
-    for (int64_t k = 0; k < n; k++) {                                                         \
-      double d = (double)LOAD_##ID(*(const CTYPE *)(x + k * s)) - mean;                       \
-      m2 += d * d;                                                                            \
+    for (int64_t b = 0; b < n; b += VAR_BLOCK) {                                              \
+      int64_t len = n - b < VAR_BLOCK ? n - b : VAR_BLOCK;                                    \
+      const char *xb = x + b * s;                                                             \
+      double sum = 0, m2 = 0;                                                                 \
+      for (int64_t k = 0; k < len; k++) sum += (double)LOAD_##ID(*(const CTYPE *)(xb + k * s)); \
+      double mean = sum / (double)len;                                                        \
+      for (int64_t k = 0; k < len; k++) {                                                     \
+        double d = (double)LOAD_##ID(*(const CTYPE *)(xb + k * s)) - mean;                    \
+        m2 += d * d;                                                                          \
+      }                                                                                       \
+      welford_merge(acc, (double)len, mean, m2);                                              \
     }                                                                                         \
-    welford_merge(acc, (double)n, mean, m2);                                                  \
   }                                                                                           \
   static void cols_VAR_##ID(void *acc, const char *x, int64_t rs, int64_t nrows, int64_t cs,  \
                             int64_t m, int64_t idx0, const THReduceArgs *a) {                 \
     (void)idx0; (void)a;                                                                      \
-    if (nrows == 0) return;                                                                   \
     double mean[TH_RED_COLS], m2[TH_RED_COLS];                                                \
-    for (int64_t j = 0; j < m; j++) mean[j] = m2[j] = 0;                                      \
-    for (int64_t i = 0; i < nrows; i++)                                                       \
-      for (int64_t j = 0; j < m; j++)                                                         \
-        mean[j] += (double)LOAD_##ID(*(const CTYPE *)(x + i * rs + j * cs));                  \
-    for (int64_t j = 0; j < m; j++) mean[j] /= (double)nrows;                                 \
-    for (int64_t i = 0; i < nrows; i++)                                                       \
-      for (int64_t j = 0; j < m; j++) {                                                       \
-        double d = (double)LOAD_##ID(*(const CTYPE *)(x + i * rs + j * cs)) - mean[j];        \
-        m2[j] += d * d;                                                                       \
-      }                                                                                       \
-    for (int64_t j = 0; j < m; j++) welford_merge((Welford *)acc + j, (double)nrows, mean[j], m2[j]); \
+    for (int64_t b = 0; b < nrows; b += VAR_BLOCK) {                                          \
+      int64_t len = nrows - b < VAR_BLOCK ? nrows - b : VAR_BLOCK;                            \
+      const char *xb = x + b * rs;                                                            \
+      for (int64_t j = 0; j < m; j++) mean[j] = m2[j] = 0;                                    \
+      for (int64_t i = 0; i < len; i++)                                                       \
+        for (int64_t j = 0; j < m; j++)                                                       \
+          mean[j] += (double)LOAD_##ID(*(const CTYPE *)(xb + i * rs + j * cs));               \
+      for (int64_t j = 0; j < m; j++) mean[j] /= (double)len;                                 \
+      for (int64_t i = 0; i < len; i++)                                                       \
+        for (int64_t j = 0; j < m; j++) {                                                     \
+          double d = (double)LOAD_##ID(*(const CTYPE *)(xb + i * rs + j * cs)) - mean[j];     \
+          m2[j] += d * d;                                                                     \
+        }                                                                                     \
+      for (int64_t j = 0; j < m; j++) welford_merge((Welford *)acc + j, (double)len, mean[j], m2[j]); \
+    }                                                                                         \
   }                                                                                           \
   /* out[0] <- var or std; out[1] <- mean for var_mean / std_mean */                          \
   static void finish_VAR_##ID(char *const *out, const int64_t *os, const void *acc,           \
@@ -685,41 +694,48 @@ static inline double lse_shift(double mx) { return isinf(mx) ? 0 : mx; }
   static void row_LSE_##ID(void *acc, const char *x, int64_t s, int64_t n, int64_t idx0,      \
                            const THReduceArgs *a) {                                           \
     (void)idx0; (void)a;                                                                      \
-    if (n == 0) return;                                                                       \
-    double mx = -INFINITY;                                                                    \
-    bool nan = false;                                                                         \
-    for (int64_t k = 0; k < n; k++) {                                                         \
-      double v = LOAD_##ID(*(const CTYPE *)(x + k * s));                                      \
-      nan |= v != v;                                                                          \
-      mx = v > mx ? v : mx;                                                                   \
+    for (int64_t b = 0; b < n; b += VAR_BLOCK) {                                              \
+      int64_t len = n - b < VAR_BLOCK ? n - b : VAR_BLOCK;                                    \
+      const char *xb = x + b * s;                                                             \
+      double mx = -INFINITY;                                                                  \
+      bool nan = false;                                                                       \
+      for (int64_t k = 0; k < len; k++) {                                                     \
+        double v = LOAD_##ID(*(const CTYPE *)(xb + k * s));                                   \
+        nan |= v != v;                                                                        \
+        mx = v > mx ? v : mx;                                                                 \
+      }                                                                                       \
+      if (nan) {                                                                              \
+        lse_merge(acc, NAN, NAN);                                                             \
+        return;                                                                               \
+      }                                                                                       \
+      double sh = lse_shift(mx), sum = 0;                                                     \
+      for (int64_t k = 0; k < len; k++)                                                       \
+        sum += exp((double)LOAD_##ID(*(const CTYPE *)(xb + k * s)) - sh);                     \
+      lse_merge(acc, sh, sum);                                                                \
     }                                                                                         \
-    if (nan) {                                                                                \
-      lse_merge(acc, NAN, NAN);                                                               \
-      return;                                                                                 \
-    }                                                                                         \
-    double sh = lse_shift(mx), sum = 0;                                                       \
-    for (int64_t k = 0; k < n; k++) sum += exp((double)LOAD_##ID(*(const CTYPE *)(x + k * s)) - sh); \
-    lse_merge(acc, sh, sum);                                                                  \
   }                                                                                           \
   static void cols_LSE_##ID(void *acc, const char *x, int64_t rs, int64_t nrows, int64_t cs,  \
                             int64_t m, int64_t idx0, const THReduceArgs *a) {                 \
     (void)idx0; (void)a;                                                                      \
-    if (nrows == 0) return;                                                                   \
     double mx[TH_RED_COLS], sum[TH_RED_COLS];                                                 \
-    for (int64_t j = 0; j < m; j++) {                                                         \
-      mx[j] = -INFINITY;                                                                      \
-      sum[j] = 0;                                                                             \
-    }                                                                                         \
-    for (int64_t i = 0; i < nrows; i++)                                                       \
+    for (int64_t b = 0; b < nrows; b += VAR_BLOCK) {                                          \
+      int64_t len = nrows - b < VAR_BLOCK ? nrows - b : VAR_BLOCK;                            \
+      const char *xb = x + b * rs;                                                            \
       for (int64_t j = 0; j < m; j++) {                                                       \
-        double v = LOAD_##ID(*(const CTYPE *)(x + i * rs + j * cs));                          \
-        mx[j] = (v > mx[j] || v != v) && mx[j] == mx[j] ? v : mx[j];                          \
+        mx[j] = -INFINITY;                                                                    \
+        sum[j] = 0;                                                                           \
       }                                                                                       \
-    for (int64_t j = 0; j < m; j++) mx[j] = lse_shift(mx[j]);                                 \
-    for (int64_t i = 0; i < nrows; i++)                                                       \
-      for (int64_t j = 0; j < m; j++)                                                         \
-        sum[j] += exp((double)LOAD_##ID(*(const CTYPE *)(x + i * rs + j * cs)) - mx[j]);      \
-    for (int64_t j = 0; j < m; j++) lse_merge((LSE *)acc + j, mx[j], sum[j]);                 \
+      for (int64_t i = 0; i < len; i++)                                                       \
+        for (int64_t j = 0; j < m; j++) {                                                     \
+          double v = LOAD_##ID(*(const CTYPE *)(xb + i * rs + j * cs));                       \
+          mx[j] = (v > mx[j] || v != v) && mx[j] == mx[j] ? v : mx[j];                        \
+        }                                                                                     \
+      for (int64_t j = 0; j < m; j++) mx[j] = lse_shift(mx[j]);                               \
+      for (int64_t i = 0; i < len; i++)                                                       \
+        for (int64_t j = 0; j < m; j++)                                                       \
+          sum[j] += exp((double)LOAD_##ID(*(const CTYPE *)(xb + i * rs + j * cs)) - mx[j]);   \
+      for (int64_t j = 0; j < m; j++) lse_merge((LSE *)acc + j, mx[j], sum[j]);               \
+    }                                                                                         \
   }                                                                                           \
   static void finish_LSE_##ID(char *const *out, const int64_t *os, const void *acc,           \
                               int64_t m, const THReduceArgs *a) {                             \
