@@ -7,6 +7,7 @@
  */
 #include <limits.h>
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include "THLinalg.h"
@@ -65,6 +66,28 @@ TH_LAPACK_DECLS(d, double)
 #undef FN
 #undef LP
 
+/* ======================================================================= threads */
+
+/* OpenBLAS (OpenMP build) threads its LAPACK and level-2 BLAS even for tiny matrices, and
+ * with more than one thread a 3 x 3 solve costs ~100 us instead of ~0.6 us.  Below this size
+ * the calling thread's OpenMP thread count is set to 1 for the call (OpenBLAS reads it on
+ * every call; the setting is per thread, so other threads are not affected) and restored
+ * after.  Larger matrices keep OpenBLAS's threads. */
+#define LAPACK_SERIAL_MAX 192
+
+static int serial_begin(int64_t size) {
+  int saved = omp_get_max_threads();
+  if (size <= LAPACK_SERIAL_MAX && saved > 1 && !omp_in_parallel()) {
+    omp_set_num_threads(1);
+    return saved;
+  }
+  return 0;
+}
+
+static void serial_end(int saved) {
+  if (saved) omp_set_num_threads(saved);
+}
+
 /* ======================================================================= kernels */
 
 /* The work tensors' layout is the op layer's promise; checked here in debug builds only. */
@@ -90,7 +113,7 @@ static int check_work(const char *op, const THTensor *a) {
 #define F64(t) ((double *)THTensor_data(t))
 #define OPT(t, CT) ((t) ? (CT *)THTensor_data(t) : NULL)
 
-static int inv_cpu(THTensor *a, THTensor *info) {
+static int inv_cpu_impl(THTensor *a, THTensor *info) {
   if (check_work("linalg.inv", a) != TH_OK) return TH_ERROR;
   int n = (int)a->size[1];
   int *inf = THTensor_data(info);
@@ -98,7 +121,14 @@ static int inv_cpu(THTensor *a, THTensor *info) {
                             : inv_f64(F64(a), a->size[0], n, inf);
 }
 
-static int solve_cpu(THTensor *a, THTensor *b, THTensor *info) {
+static int inv_cpu(THTensor *a, THTensor *info) {
+  int saved = serial_begin(a->size[1]);
+  int rc = inv_cpu_impl(a, info);
+  serial_end(saved);
+  return rc;
+}
+
+static int solve_cpu_impl(THTensor *a, THTensor *b, THTensor *info) {
   if (check_work("linalg.solve", a) != TH_OK || check_work("linalg.solve", b) != TH_OK)
     return TH_ERROR;
   int n = (int)a->size[1], k = (int)b->size[2];
@@ -107,7 +137,14 @@ static int solve_cpu(THTensor *a, THTensor *b, THTensor *info) {
                             : solve_f64(F64(a), F64(b), a->size[0], n, k, inf);
 }
 
-static int det_cpu(THTensor *a, THTensor *det, THTensor *sign, THTensor *logabs) {
+static int solve_cpu(THTensor *a, THTensor *b, THTensor *info) {
+  int saved = serial_begin(a->size[1]);
+  int rc = solve_cpu_impl(a, b, info);
+  serial_end(saved);
+  return rc;
+}
+
+static int det_cpu_impl(THTensor *a, THTensor *det, THTensor *sign, THTensor *logabs) {
   if (check_work("linalg.det", a) != TH_OK) return TH_ERROR;
   int n = (int)a->size[1];
   if (a->dtype == TH_F32)
@@ -115,7 +152,14 @@ static int det_cpu(THTensor *a, THTensor *det, THTensor *sign, THTensor *logabs)
   return det_f64(F64(a), a->size[0], n, OPT(det, double), OPT(sign, double), OPT(logabs, double));
 }
 
-static int cholesky_cpu(THTensor *a, bool upper, THTensor *info) {
+static int det_cpu(THTensor *a, THTensor *det, THTensor *sign, THTensor *logabs) {
+  int saved = serial_begin(a->size[1]);
+  int rc = det_cpu_impl(a, det, sign, logabs);
+  serial_end(saved);
+  return rc;
+}
+
+static int cholesky_cpu_impl(THTensor *a, bool upper, THTensor *info) {
   if (check_work("linalg.cholesky", a) != TH_OK) return TH_ERROR;
   int n = (int)a->size[1];
   int *inf = THTensor_data(info);
@@ -123,7 +167,14 @@ static int cholesky_cpu(THTensor *a, bool upper, THTensor *info) {
                             : cholesky_f64(F64(a), a->size[0], n, upper, inf);
 }
 
-static int qr_cpu(THTensor *a, THTensor *q, THTensor *r) {
+static int cholesky_cpu(THTensor *a, bool upper, THTensor *info) {
+  int saved = serial_begin(a->size[1]);
+  int rc = cholesky_cpu_impl(a, upper, info);
+  serial_end(saved);
+  return rc;
+}
+
+static int qr_cpu_impl(THTensor *a, THTensor *q, THTensor *r) {
   if (check_work("linalg.qr", a) != TH_OK) return TH_ERROR;
   int m = (int)a->size[1], n = (int)a->size[2];
   int mq = q ? (int)q->size[2] : 0, rr = (int)r->size[1];
@@ -131,7 +182,14 @@ static int qr_cpu(THTensor *a, THTensor *q, THTensor *r) {
                             : qr_f64(F64(a), a->size[0], m, n, OPT(q, double), mq, F64(r), rr);
 }
 
-static int svd_cpu(THTensor *a, THTensor *u, THTensor *s, THTensor *vh, bool full,
+static int qr_cpu(THTensor *a, THTensor *q, THTensor *r) {
+  int saved = serial_begin((a->size[1] > a->size[2] ? a->size[1] : a->size[2]));
+  int rc = qr_cpu_impl(a, q, r);
+  serial_end(saved);
+  return rc;
+}
+
+static int svd_cpu_impl(THTensor *a, THTensor *u, THTensor *s, THTensor *vh, bool full,
                    THTensor *info) {
   if (check_work("linalg.svd", a) != TH_OK) return TH_ERROR;
   int m = (int)a->size[1], n = (int)a->size[2];
@@ -141,7 +199,15 @@ static int svd_cpu(THTensor *a, THTensor *u, THTensor *s, THTensor *vh, bool ful
   return svd_f64(F64(a), a->size[0], m, n, OPT(u, double), F64(s), OPT(vh, double), full, inf);
 }
 
-static int eigh_cpu(THTensor *a, THTensor *w, bool upper, bool compute_v, THTensor *info) {
+static int svd_cpu(THTensor *a, THTensor *u, THTensor *s, THTensor *vh, bool full,
+                   THTensor *info) {
+  int saved = serial_begin((a->size[1] > a->size[2] ? a->size[1] : a->size[2]));
+  int rc = svd_cpu_impl(a, u, s, vh, full, info);
+  serial_end(saved);
+  return rc;
+}
+
+static int eigh_cpu_impl(THTensor *a, THTensor *w, bool upper, bool compute_v, THTensor *info) {
   if (check_work("linalg.eigh", a) != TH_OK) return TH_ERROR;
   int n = (int)a->size[1];
   int *inf = THTensor_data(info);
@@ -149,7 +215,14 @@ static int eigh_cpu(THTensor *a, THTensor *w, bool upper, bool compute_v, THTens
                             : eigh_f64(F64(a), a->size[0], n, F64(w), upper, compute_v, inf);
 }
 
-static int lstsq_cpu(THTensor *a, THTensor *b, double rcond, THLstsqDriver driver,
+static int eigh_cpu(THTensor *a, THTensor *w, bool upper, bool compute_v, THTensor *info) {
+  int saved = serial_begin(a->size[1]);
+  int rc = eigh_cpu_impl(a, w, upper, compute_v, info);
+  serial_end(saved);
+  return rc;
+}
+
+static int lstsq_cpu_impl(THTensor *a, THTensor *b, double rcond, THLstsqDriver driver,
                      THTensor *rank, THTensor *sv, THTensor *info) {
   if (check_work("linalg.lstsq", a) != TH_OK || check_work("linalg.lstsq", b) != TH_OK)
     return TH_ERROR;
@@ -160,6 +233,14 @@ static int lstsq_cpu(THTensor *a, THTensor *b, double rcond, THLstsqDriver drive
     return lstsq_f32(F32(a), F32(b), a->size[0], m, n, k, (float)rcond, driver, rk,
                      OPT(sv, float), inf);
   return lstsq_f64(F64(a), F64(b), a->size[0], m, n, k, rcond, driver, rk, OPT(sv, double), inf);
+}
+
+static int lstsq_cpu(THTensor *a, THTensor *b, double rcond, THLstsqDriver driver,
+                       THTensor *rank, THTensor *sv, THTensor *info) {
+  int saved = serial_begin((a->size[1] > a->size[2] ? a->size[1] : a->size[2]));
+  int rc = lstsq_cpu_impl(a, b, rcond, driver, rank, sv, info);
+  serial_end(saved);
+  return rc;
 }
 
 /* ======================================================================= registration */

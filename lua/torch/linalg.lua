@@ -1,5 +1,6 @@
 -- Matrix products and linear algebra: torch.mm, bmm, matmul, mv, dot, vdot, outer/ger,
--- addmm, addmv, baddbmm, addbmm (and their `_` forms), torch.einsum, and the torch.linalg
+-- addmm, addmv, baddbmm, addbmm (and their `_` forms), torch.einsum, torch.tensordot,
+-- torch.trace, and the torch.linalg
 -- table (inv, solve, det, slogdet, cholesky, qr, svd, svdvals, eigh, eigvalsh, lstsq,
 -- matrix_norm, vector_norm, norm, multi_dot, matrix_power, matmul), plus PyTorch's older
 -- names (torch.inverse, torch.det, torch.slogdet, torch.svd).
