@@ -26,21 +26,65 @@ static inline int64_t th_ipow(int64_t a, int64_t b) {
 }
 #define TH_POW(a, b) _Generic((a), int64_t: th_ipow, float: powf, default: pow)(a, b)
 
+/* A number as the exponent: PyTorch computes these exponents with multiplications, square
+ * roots and reciprocals instead of pow, which decides results like (-inf)^0.5 = nan and
+ * (-0)^0.5 = -0; tensor exponents always use pow. */
+#define DEF_POW_SCALAR(T, SQRT, POW)                                   \
+  static inline T th_pow_scalar_##T(T a, T b) {                       \
+    if (b == 2) return a * a;                                          \
+    if (b == 3) return a * a * a;                                      \
+    if (b == (T)0.5) return SQRT(a);                                   \
+    if (b == (T)-0.5) return 1 / SQRT(a);                              \
+    if (b == -1) return 1 / a;                                         \
+    if (b == -2) return 1 / (a * a);                                   \
+    return POW(a, b);                                                  \
+  }
+DEF_POW_SCALAR(float, sqrtf, powf)
+DEF_POW_SCALAR(double, sqrt, pow)
+#define TH_POW_SCALAR(a, b) _Generic((a), float: th_pow_scalar_float, default: th_pow_scalar_double)(a, b)
+
+/* pow for floating dtypes: the scalar-exponent case gets its own loop. */
+#define DEF_FLOAT_POW(ID, NAME, CTYPE, ACC, KIND)                                            \
+  TH_DEFINE_BINARY_LOOP(pow_tensor, ID, CTYPE, ACC, TH_POW(a, b))                            \
+  static void pow_##ID(char **d, const int64_t *s, int64_t n, const THOpParams *p) {         \
+    const int64_t es = (int64_t)sizeof(CTYPE);                                               \
+    if (s[2] != 0) {                                                                         \
+      pow_tensor_##ID(d, s, n, p);                                                           \
+      return;                                                                                \
+    }                                                                                        \
+    const ACC b = LOAD_##ID(*(const CTYPE *)d[2]);                                           \
+    if (s[0] == es && s[1] == es) {                                                          \
+      CTYPE *restrict o = (CTYPE *)d[0];                                                     \
+      const CTYPE *x = (const CTYPE *)d[1];                                                  \
+      for (int64_t i = 0; i < n; i++) o[i] = STORE_##ID(TH_POW_SCALAR(LOAD_##ID(x[i]), b)); \
+    } else {                                                                                 \
+      char *po = d[0], *px = d[1];                                                           \
+      for (int64_t i = 0; i < n; i++, po += s[0], px += s[1])                                \
+        *(CTYPE *)po = STORE_##ID(TH_POW_SCALAR(LOAD_##ID(*(const CTYPE *)px), b));          \
+    }                                                                                        \
+  }
+
+/* Negation: -a for floats keeps the sign of zero; integers wrap. */
+static inline int64_t th_ineg(int64_t a) { return th_wsub(0, a); }
+static inline float th_fnegf(float a) { return -a; }
+static inline double th_fneg(double a) { return -a; }
+#define TH_NEG(a) _Generic((a), int64_t: th_ineg, float: th_fnegf, default: th_fneg)(a)
+
 #define DEF_ARITH(ID, NAME, CTYPE, ACC, KIND)                                   \
   TH_DEFINE_BINARY_LOOP(add, ID, CTYPE, ACC, TH_ADD(a, TH_MUL(alpha, b)))       \
   TH_DEFINE_BINARY_LOOP(sub, ID, CTYPE, ACC, TH_SUB(a, TH_MUL(alpha, b)))       \
   TH_DEFINE_BINARY_LOOP(mul, ID, CTYPE, ACC, TH_MUL(a, b))                      \
-  TH_DEFINE_UNARY_LOOP(neg, ID, CTYPE, ACC, TH_SUB((ACC)0, a))
+  TH_DEFINE_UNARY_LOOP(neg, ID, CTYPE, ACC, TH_NEG(a))
 TH_FORALL_DTYPES(DEF_ARITH)
 
 #define DEF_FLOAT_ONLY(ID, NAME, CTYPE, ACC, KIND)                              \
   TH_DEFINE_BINARY_LOOP(div, ID, CTYPE, ACC, a / b)
 TH_FORALL_FLOAT_DTYPES(DEF_FLOAT_ONLY)
 
-#define DEF_NUMERIC(ID, NAME, CTYPE, ACC, KIND)                                 \
+#define DEF_INT_POW(ID, NAME, CTYPE, ACC, KIND)                                 \
   TH_DEFINE_BINARY_LOOP(pow, ID, CTYPE, ACC, TH_POW(a, b))
-TH_FORALL_FLOAT_DTYPES(DEF_NUMERIC)
-TH_FORALL_INT_DTYPES(DEF_NUMERIC)
+TH_FORALL_FLOAT_DTYPES(DEF_FLOAT_POW)
+TH_FORALL_INT_DTYPES(DEF_INT_POW)
 
 static int cpu_pointwise(THOp op, const THIter *it, const THOpParams *p) {
   /* loops are keyed by the inputs' (compute) dtype; the output may differ (bool results) */

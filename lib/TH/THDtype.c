@@ -77,7 +77,8 @@ THDtype THDtype_promote(THDtype a, THDtype b) {
 THScalar THScalar_fromDouble(double v) {
   THScalar s;
   s.f = v;
-  if (v == floor(v) && v >= -9.2233720368547758e18 && v < 9.2233720368547758e18) {
+  if (v == floor(v) && v >= -9.2233720368547758e18 && v < 9.2233720368547758e18 &&
+      !(v == 0 && signbit(v))) {
     s.kind = TH_KIND_INT;
     s.i = (int64_t)v;
   } else {

@@ -108,8 +108,9 @@ static void collect(lua_State *L, int idx, int d, TableScan *sc) {
     if (t == LUA_TNUMBER) {
       double v = lua_tonumber(L, idx);
       sc->any_number = true;
-      if (v != floor(v) || !(v >= -9.2233720368547758e18 && v < 9.2233720368547758e18))
-        sc->any_float = true; /* also inf, nan and integers beyond int64 */
+      if (v != floor(v) || !(v >= -9.2233720368547758e18 && v < 9.2233720368547758e18) ||
+          (v == 0 && signbit(v)))
+        sc->any_float = true; /* also inf, nan, -0.0 and integers beyond int64 */
       if (sc->out) sc->out[sc->pos] = v;
     } else if (t == LUA_TBOOLEAN) {
       sc->any_bool = true;

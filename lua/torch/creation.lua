@@ -7,7 +7,9 @@ local core = torch._core
 local is_tensor = torch.is_tensor
 
 -- integral and within int64 (so not inf, nan or 1e20): such numbers infer int64
-local function is_int(v) return v == math.floor(v) and v >= -2^63 and v < 2^63 end
+local function is_int(v)
+  return v == math.floor(v) and v >= -2^63 and v < 2^63 and not (v == 0 and 1 / v < 0)
+end
 
 -- ---------------------------------------------------------------------------- options
 local known_options = {
