@@ -19,8 +19,8 @@
 #include <string.h>
 #include "THCpuReduce.h"
 
-/* Largest accumulator the engine keeps on its stack (bytes). */
-#define ACC_MAX 32
+/* Task buffers (accumulators + cols scratch) up to this size live on the stack. */
+#define STACK_BUF 8192
 
 /* A group of dims walked through one flat index (the last dim fastest). */
 typedef struct {
@@ -62,16 +62,33 @@ static int num_threads(int64_t work) {
   return most < nt ? (int)most : nt;
 }
 
+/* A buffer of n bytes: the caller's stack buffer when it fits, else the heap (NULL: none). */
+static char *buf_get(char *stack, size_t n) { return n <= STACK_BUF ? stack : malloc(n); }
+static void buf_put(char *stack, char *b) {
+  if (b != stack) free(b);
+}
+
 /* Reductions with fewer outputs than this (and enough elements) are split into chunks. */
 #define SPLIT_OUTPUTS 16
-/* Elements per chunk of a split reduction, grown for huge inputs to keep at most 4096 chunks. */
+/* Elements per chunk of a split reduction (grown for huge inputs, see split_chunks). */
 #define SPLIT_CHUNK ((int64_t)1 << 16)
+/* Partial accumulators of a split reduction stay under this many bytes. */
+#define SPLIT_BYTES ((int64_t)8 << 20)
 
-static int64_t split_chunk(int64_t space, int64_t outputs) {
-  (void)outputs;
-  int64_t chunk = SPLIT_CHUNK;
-  if (space / chunk > 4096) chunk = (space + 4095) / 4096;
-  return chunk;
+/* Chunks of a split over `space` units (elements or rows) of `unit` elements each, about
+ * `target` elements per chunk, with `outs` accumulators of asz bytes per chunk: sized from the
+ * shape alone, so that results do not depend on the thread count. */
+static int64_t split_chunks(int64_t space, int64_t unit, int64_t outs, int64_t asz, int64_t target,
+                            int64_t *chunk) {
+  int64_t per = target / unit;
+  if (per < 1) per = 1;
+  int64_t n = (space + per - 1) / per;
+  int64_t most = SPLIT_BYTES / (outs * asz);
+  if (most > 4096) most = 4096;
+  if (most < 1) most = 1;
+  if (n > most) n = most;
+  *chunk = (space + n - 1) / n;
+  return (space + *chunk - 1) / *chunk;
 }
 
 /* part[0] <- the merge of part[0..n) (each holding m accumulators), pairwise in order. */
@@ -83,21 +100,26 @@ static void merge_tree(const THRedOps *ops, char *part, int64_t n, int64_t m, co
 }
 
 /* Every output is the identity (an empty reduced dim): init + finish over the flat outputs. */
-static void fill_identity(const THReduceArgs *a, const THRedOps *ops) {
-  _Alignas(16) char acc[TH_RED_COLS * ACC_MAX];
+static int fill_identity(const THReduceArgs *a, const THRedOps *ops) {
   int64_t total = THTensor_numel(a->out[0]);
+  int64_t m = total < TH_RED_COLS ? total : TH_RED_COLS;
+  char stack[STACK_BUF];
+  char *acc = buf_get(stack, (size_t)m * (size_t)ops->acc_size);
+  if (!acc) return TH_ERROR;
   char *out[2] = {0};
   int64_t es[2] = {0};
   for (int k = 0; k < a->nout; k++) {
     out[k] = THTensor_data(a->out[k]);
     es[k] = (int64_t)THDtype_size(a->out[k]->dtype);
   }
-  for (int64_t j = 0; j < total; j += TH_RED_COLS) {
-    int64_t m = total - j < TH_RED_COLS ? total - j : TH_RED_COLS;
+  for (int64_t j = 0; j < total; j += m) {
+    int64_t mj = total - j < m ? total - j : m;
     char *o[2] = {out[0] + j * es[0], out[1] ? out[1] + j * es[1] : NULL};
-    ops->init(acc, m, a);
-    ops->finish(o, es, acc, m, a);
+    ops->init(acc, mj, a);
+    ops->finish(o, es, acc, mj, a);
   }
+  buf_put(stack, acc);
+  return TH_OK;
 }
 
 /* ======================================================================= layout */
@@ -170,6 +192,9 @@ static void build_layout(const THReduceArgs *a, const THRedOps *ops, Layout *L) 
 
 /* ======================================================================= row mode */
 
+/* Rows shorter than this are reduced a batch of outputs at a time through cols. */
+#define SHORT_ROW 16
+
 typedef struct {
   const THReduceArgs *a;
   const THRedOps *ops;
@@ -181,36 +206,45 @@ typedef struct {
   int64_t mb, xsb, osb[2]; /* the batch dim: innermost kept dim */
 } RowPlan;
 
-static void row_task(const RowPlan *P, int64_t ko, int64_t j0, int64_t j1) {
-  _Alignas(16) char acc[TH_RED_COLS * ACC_MAX];
+static bool row_task(const RowPlan *P, int64_t ko, int64_t j0, int64_t j1) {
   const THRedOps *ops = P->ops;
-  int asz = ops->acc_size;
+  size_t asz = (size_t)ops->acc_size;
+  int64_t m = j1 - j0;
+  bool short_rows = P->rn < SHORT_ROW && ops->cols;
+  char stack[STACK_BUF];
+  char *acc = buf_get(stack, (size_t)m * (asz + (short_rows ? (size_t)ops->scratch_size : 0)));
+  if (!acc) return false;
   int64_t o0, o1;
   int64_t xb = group_off(&P->KO, ko, &o0, &o1) + j0 * P->xsb;
-  int64_t m = j1 - j0;
   ops->init(acc, m, P->a);
-  for (int64_t j = 0; j < m; j++) {
-    char *aj = acc + j * asz;
-    const char *xj = P->x + xb + j * P->xsb;
+  if (short_rows) { /* the batch's rows side by side: element i of every row at once */
     for (int64_t r = 0; r < P->R.total; r++)
-      ops->row(aj, xj + group_off(&P->R, r, NULL, NULL), P->rs, P->rn, 0, P->a);
+      ops->cols(acc, P->x + xb + group_off(&P->R, r, NULL, NULL), P->rs, P->rn, P->xsb, m, 0,
+                acc + (size_t)m * asz, P->a);
+  } else {
+    for (int64_t j = 0; j < m; j++) {
+      char *aj = acc + (size_t)j * asz;
+      const char *xj = P->x + xb + j * P->xsb;
+      for (int64_t r = 0; r < P->R.total; r++)
+        ops->row(aj, xj + group_off(&P->R, r, NULL, NULL), P->rs, P->rn, 0, P->a);
+    }
   }
   char *o[2] = {P->out[0] + o0 + j0 * P->osb[0], P->out[1] ? P->out[1] + o1 + j0 * P->osb[1] : NULL};
   ops->finish(o, P->osb, acc, m, P->a);
+  buf_put(stack, acc);
+  return true;
 }
 
-/* Few outputs: the reduced elements of every output are cut into fixed chunks (sized from the
- * shape only, so results do not depend on the thread count), threads take chunks as they come
- * free, and the chunks' partial accumulators are merged pairwise, in order. */
-static bool row_split(const RowPlan *P, int nt) {
+/* Few outputs: the reduced elements of every output are cut into chunks, threads take chunks
+ * as they come free, and the chunks' partial accumulators are merged pairwise, in order. */
+static int row_split(const RowPlan *P, int nt) {
   const THRedOps *ops = P->ops;
   size_t asz = (size_t)ops->acc_size;
   int64_t O = P->KO.total * P->mb;
-  int64_t space = P->R.total * P->rn;
-  int64_t chunk = split_chunk(space, O);
-  int64_t nch = (space + chunk - 1) / chunk;
+  int64_t space = P->R.total * P->rn, chunk;
+  int64_t nch = split_chunks(space, 1, O, (int64_t)asz, SPLIT_CHUNK, &chunk);
   char *part = malloc((size_t)nch * (size_t)O * asz);
-  if (!part) return false;
+  if (!part) return TH_ERROR;
 #pragma omp parallel for num_threads(nt) schedule(guided) if (nt > 1)
   for (int64_t c = 0; c < nch; c++) {
     int64_t b = c * chunk, e = b + chunk < space ? b + chunk : space;
@@ -236,10 +270,10 @@ static bool row_split(const RowPlan *P, int nt) {
     ops->finish(out, P->osb, part + o * asz, 1, P->a);
   }
   free(part);
-  return true;
+  return TH_OK;
 }
 
-static void run_rows(const THReduceArgs *a, const THRedOps *ops, const Layout *L, char **out) {
+static int run_rows(const THReduceArgs *a, const THRedOps *ops, const Layout *L, char **out) {
   RowPlan P;
   memset(&P, 0, sizeof P);
   P.a = a;
@@ -268,15 +302,22 @@ static void run_rows(const THReduceArgs *a, const THRedOps *ops, const Layout *L
   }
   int64_t O = P.KO.total * P.mb;
   int nt = num_threads(O * P.R.total * P.rn);
-  if (O < SPLIT_OUTPUTS && P.R.total * P.rn >= 2 * SPLIT_CHUNK && row_split(&P, nt)) return;
-  int64_t chunks = (P.mb + TH_RED_COLS - 1) / TH_RED_COLS;
+  if (O < SPLIT_OUTPUTS && P.R.total * P.rn >= 2 * SPLIT_CHUNK) return row_split(&P, nt);
+  /* batches of outputs along the batch dim; short rows take wide batches */
+  int64_t width = P.rn < SHORT_ROW ? TH_RED_COLS : 256;
+  int64_t chunks = (P.mb + width - 1) / width;
   int64_t tasks = P.KO.total * chunks;
+  bool failed = false;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
   for (int64_t t = 0; t < tasks; t++) {
-    int64_t ko = t / chunks, j0 = (t % chunks) * TH_RED_COLS;
-    int64_t j1 = j0 + TH_RED_COLS < P.mb ? j0 + TH_RED_COLS : P.mb;
-    row_task(&P, ko, j0, j1);
+    int64_t ko = t / chunks, j0 = (t % chunks) * width;
+    int64_t j1 = j0 + width < P.mb ? j0 + width : P.mb;
+    if (!row_task(&P, ko, j0, j1)) {
+#pragma omp atomic write
+      failed = true;
+    }
   }
+  return failed ? TH_ERROR : TH_OK;
 }
 
 /* ======================================================================= column mode */
@@ -292,48 +333,55 @@ typedef struct {
   Group KO;               /* the other kept dims */
 } ColPlan;
 
-static void col_task(const ColPlan *P, int64_t ko, int64_t j0, int64_t j1) {
-  _Alignas(16) char acc[TH_RED_COLS * ACC_MAX];
+static bool col_task(const ColPlan *P, int64_t ko, int64_t j0, int64_t j1) {
   const THRedOps *ops = P->ops;
+  size_t asz = (size_t)ops->acc_size;
+  int64_t m = j1 - j0;
+  char stack[STACK_BUF];
+  char *acc = buf_get(stack, (size_t)m * (asz + (size_t)ops->scratch_size));
+  if (!acc) return false;
   int64_t o0, o1;
   int64_t xb = group_off(&P->KO, ko, &o0, &o1) + j0 * P->xsb;
-  int64_t m = j1 - j0;
   ops->init(acc, m, P->a);
   for (int64_t r = 0; r < P->R.total; r++)
     ops->cols(acc, P->x + xb + group_off(&P->R, r, NULL, NULL), P->rstride, P->nrows, P->xsb, m,
-              0, P->a);
+              0, acc + (size_t)m * asz, P->a);
   char *o[2] = {P->out[0] + o0 + j0 * P->osb[0], P->out[1] ? P->out[1] + o1 + j0 * P->osb[1] : NULL};
   ops->finish(o, P->osb, acc, m, P->a);
+  buf_put(stack, acc);
+  return true;
 }
 
-/* Few outputs, many rows: like row_split, over fixed chunks of rows. */
-static bool col_split(const ColPlan *P, int nt) {
+/* Up to TH_RED_COLS outputs: chunks of whole rows (read sequentially), partial accumulators
+ * merged pairwise in order, as in row_split. */
+static int col_split(const ColPlan *P, int nt) {
   const THRedOps *ops = P->ops;
-  size_t asz = (size_t)ops->acc_size;
+  size_t asz = (size_t)ops->acc_size, ssz = (size_t)ops->scratch_size;
   int64_t O = P->KO.total * P->m;
-  int64_t space = P->R.total * P->nrows;
-  int64_t chunk = split_chunk(space * O, O) / O;
-  if (chunk < 1) chunk = 1;
-  int64_t nch = (space + chunk - 1) / chunk;
+  int64_t space = P->R.total * P->nrows, chunk;
+  int64_t nch = split_chunks(space, O, O, (int64_t)asz, 4 * SPLIT_CHUNK, &chunk);
   char *part = malloc((size_t)nch * (size_t)O * asz);
-  if (!part) return false;
+  char *scratch = malloc((size_t)nt * (size_t)P->m * ssz + 1);
+  if (!part || !scratch) {
+    free(part);
+    free(scratch);
+    return TH_ERROR;
+  }
 #pragma omp parallel for num_threads(nt) schedule(guided) if (nt > 1)
   for (int64_t c = 0; c < nch; c++) {
     int64_t b = c * chunk, e = b + chunk < space ? b + chunk : space;
     char *mine = part + (size_t)c * (size_t)O * asz;
+    char *scr = scratch + (size_t)omp_get_thread_num() * (size_t)P->m * ssz;
     ops->init(mine, O, P->a);
     for (int64_t ko = 0; ko < P->KO.total; ko++) {
       const char *xk = P->x + group_off(&P->KO, ko, NULL, NULL);
-      for (int64_t j0 = 0; j0 < P->m; j0 += TH_RED_COLS) {
-        int64_t mc = P->m - j0 < TH_RED_COLS ? P->m - j0 : TH_RED_COLS;
-        char *acc = mine + (size_t)(ko * P->m + j0) * asz;
-        for (int64_t pos = b; pos < e;) {
-          int64_t r = pos / P->nrows, i = pos % P->nrows;
-          int64_t len = P->nrows - i < e - pos ? P->nrows - i : e - pos;
-          ops->cols(acc, xk + j0 * P->xsb + group_off(&P->R, r, NULL, NULL) + i * P->rstride,
-                    P->rstride, len, P->xsb, mc, i, P->a);
-          pos += len;
-        }
+      char *acc = mine + (size_t)(ko * P->m) * asz;
+      for (int64_t pos = b; pos < e;) {
+        int64_t r = pos / P->nrows, i = pos % P->nrows;
+        int64_t len = P->nrows - i < e - pos ? P->nrows - i : e - pos;
+        ops->cols(acc, xk + group_off(&P->R, r, NULL, NULL) + i * P->rstride, P->rstride, len,
+                  P->xsb, P->m, i, scr, P->a);
+        pos += len;
       }
     }
   }
@@ -345,10 +393,11 @@ static bool col_split(const ColPlan *P, int nt) {
     ops->finish(o, P->osb, part + (size_t)(ko * P->m) * asz, P->m, P->a);
   }
   free(part);
-  return true;
+  free(scratch);
+  return TH_OK;
 }
 
-static void run_cols(const THReduceArgs *a, const THRedOps *ops, const Layout *L, char **out) {
+static int run_cols(const THReduceArgs *a, const THRedOps *ops, const Layout *L, char **out) {
   ColPlan P;
   memset(&P, 0, sizeof P);
   P.a = a;
@@ -379,39 +428,42 @@ static void run_cols(const THReduceArgs *a, const THRedOps *ops, const Layout *L
     }
   }
   int64_t O = P.KO.total * P.m;
-  int nt = num_threads(O * P.R.total * P.nrows);
-  if (O <= TH_RED_COLS && P.R.total * P.nrows * O >= 2 * SPLIT_CHUNK && col_split(&P, nt)) return;
-  int64_t ch = TH_RED_COLS;
+  int64_t rows = P.R.total * P.nrows;
+  int nt = num_threads(O * rows);
+  if (P.m <= TH_RED_COLS && O <= TH_RED_COLS && rows * O >= 2 * SPLIT_CHUNK && rows >= 4)
+    return col_split(&P, nt);
+  int64_t ch = P.m < TH_RED_COLS ? P.m : TH_RED_COLS;
   int64_t tasks = P.KO.total * ((P.m + ch - 1) / ch);
   if (nt > 1 && tasks < 2 * nt) { /* narrower column chunks to feed every thread */
     int64_t per_ko = (2 * nt + P.KO.total - 1) / P.KO.total;
     ch = (P.m + per_ko - 1) / per_ko;
-    ch = (ch + 7) & ~(int64_t)7;
-    if (ch < 16) ch = 16;
+    ch = (ch + 15) & ~(int64_t)15;
+    if (ch < 64) ch = 64;
     if (ch > TH_RED_COLS) ch = TH_RED_COLS;
     tasks = P.KO.total * ((P.m + ch - 1) / ch);
   }
   int64_t chunks = (P.m + ch - 1) / ch;
+  bool failed = false;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
   for (int64_t t = 0; t < tasks; t++) {
     int64_t ko = t / chunks, j0 = (t % chunks) * ch;
     int64_t j1 = j0 + ch < P.m ? j0 + ch : P.m;
-    col_task(&P, ko, j0, j1);
+    if (!col_task(&P, ko, j0, j1)) {
+#pragma omp atomic write
+      failed = true;
+    }
   }
+  return failed ? TH_ERROR : TH_OK;
 }
 
 /* ======================================================================= entry */
 
-void THCpuReduce_run(const THReduceArgs *a, const THRedOps *ops) {
-  if (a->count == 0) {
-    fill_identity(a, ops);
-    return;
-  }
+int THCpuReduce_run(const THReduceArgs *a, const THRedOps *ops) {
+  if (a->count == 0) return fill_identity(a, ops);
   Layout L;
   build_layout(a, ops, &L);
   char *out[2] = {THTensor_data(a->out[0]), a->nout > 1 ? THTensor_data(a->out[1]) : NULL};
-  if (L.red[L.n - 1]) run_rows(a, ops, &L, out);
-  else run_cols(a, ops, &L, out);
+  return L.red[L.n - 1] ? run_rows(a, ops, &L, out) : run_cols(a, ops, &L, out);
 }
 
 /* The REDUCE kernel of every row: the accumulator for (op, dtype), or the selection kernels. */
@@ -422,7 +474,8 @@ static int cpu_reduce(const THReduceArgs *a) {
   if (!ops)
     return TH_setError("[%s] not implemented for dtype %s", THOp_info(a->op)->name,
                        THDtype_name(a->x->dtype));
-  THCpuReduce_run(a, ops);
+  if (THCpuReduce_run(a, ops) != TH_OK)
+    return TH_setError("[%s] out of memory for the reduction's buffers", THOp_info(a->op)->name);
   return TH_OK;
 }
 

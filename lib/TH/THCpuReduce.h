@@ -14,20 +14,22 @@
 #include "THCpuLoops.h"
 #include "THReduce.h"
 
-/* Most outputs a cols call is given at once (its callers keep per-column state on the stack). */
-#define TH_RED_COLS 256
+/* Most outputs a cols call is given at once: a whole row of up to this many columns is read
+ * sequentially, with per-column state in the caller's buffers. */
+#define TH_RED_COLS 4096
 
 typedef struct {
   int acc_size;
+  int scratch_size; /* bytes per column of the scratch buffer a cols call is given */
   /* m accumulators at acc <- identity */
   void (*init)(void *acc, int64_t m, const THReduceArgs *a);
   /* acc <- acc (+) x[0], x[stride], ... x[(n-1)*stride]; element k has index idx0 + k */
   void (*row)(void *acc, const char *x, int64_t stride, int64_t n, int64_t idx0,
               const THReduceArgs *a);
   /* for j < m (<= TH_RED_COLS): acc[j] <- acc[j] (+) x[i*rstride + j*cstride], i < nrows,
-   * row i having index idx0 + i */
+   * row i having index idx0 + i; scratch holds m * scratch_size bytes */
   void (*cols)(void *acc, const char *x, int64_t rstride, int64_t nrows, int64_t cstride,
-               int64_t m, int64_t idx0, const THReduceArgs *a);
+               int64_t m, int64_t idx0, void *scratch, const THReduceArgs *a);
   /* acc[j] <- acc[j] (+) other[j], other covering later elements */
   void (*merge)(void *acc, const void *other, int64_t m, const THReduceArgs *a);
   /* outputs k < a->nout: out[k] + j*ostride[k] <- result of acc[j], j < m */
@@ -37,8 +39,9 @@ typedef struct {
   bool indexed;
 } THRedOps;
 
-/* Runs a reduction (a->x, a->reduced, a->out) with the accumulator ops. */
-void THCpuReduce_run(const THReduceArgs *a, const THRedOps *ops);
+/* Runs a reduction (a->x, a->reduced, a->out) with the accumulator ops; TH_ERROR (out of
+ * memory for its buffers) leaves the outputs unspecified. */
+int THCpuReduce_run(const THReduceArgs *a, const THRedOps *ops);
 
 /* The accumulators, per op and input dtype (THCpuReduceAcc.c); NULL when unsupported. */
 const THRedOps *THCpuReduce_ops(const THReduceArgs *a);

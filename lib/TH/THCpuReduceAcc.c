@@ -20,6 +20,11 @@ typedef float v8f __attribute__((vector_size(32)));
 typedef double v4d __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
 typedef int64_t v4l __attribute__((vector_size(32)));
+/* 16-byte vectors for compare-and-select loops (one SSE register each) */
+typedef float v4f __attribute__((vector_size(16)));
+typedef double v2d __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+typedef int64_t v2l __attribute__((vector_size(16)));
 
 /* ======================================================================= loads */
 
@@ -31,6 +36,17 @@ static inline void ldv_F16(v8f *v, const th_half *p) {
 static inline void ldv_BF16(v8f *v, const th_bfloat16 *p) {
   uint32_t u[8];
   for (int k = 0; k < 8; k++) u[k] = (uint32_t)p[k] << 16;
+  memcpy(v, u, sizeof *v);
+}
+
+static inline void ldq_F32(v4f *v, const float *p) { memcpy(v, p, sizeof *v); }
+static inline void ldq_F64(v2d *v, const double *p) { memcpy(v, p, sizeof *v); }
+static inline void ldq_F16(v4f *v, const th_half *p) {
+  for (int k = 0; k < 4; k++) (*v)[k] = th_half2float(p[k]);
+}
+static inline void ldq_BF16(v4f *v, const th_bfloat16 *p) {
+  uint32_t u[4];
+  for (int k = 0; k < 4; k++) u[k] = (uint32_t)p[k] << 16;
   memcpy(v, u, sizeof *v);
 }
 
@@ -106,6 +122,56 @@ static inline void ldv_BF16(v8f *v, const th_bfloat16 *p) {
     return r;                                                                         \
   }
 
+/* The same cascade, leaving the W lane sums (lane k: elements k mod W), for column sums of
+ * densely packed rows whose width divides W. */
+#define DEF_CASCADE_LANES(FN, CTYPE, ACC, VT, W, LDV, LDS, TV, TS)                     \
+  static void FN(const CTYPE *x, int64_t n, ACC *lanes) {                                          \
+    const int64_t nv = n / W, nq = nv / 4;                                            \
+    VT acc[4][4];                                                                     \
+    memset(acc, 0, sizeof acc);                                                       \
+    const int lp = th_cascade_level(nq);                                              \
+    const int64_t step = (int64_t)1 << lp, mask = step - 1;                           \
+    int64_t i = 0;                                                                    \
+    while (i + step <= nq) {                                                          \
+      for (int64_t j = 0; j < step; j++, i++) {                                       \
+        const CTYPE *p = x + i * 4 * W;                                               \
+        for (int k = 0; k < 4; k++) {                                                 \
+          VT t;                                                                       \
+          LDV(&t, p + k * W);                                                         \
+          acc[0][k] += TV(t);                                                         \
+        }                                                                             \
+      }                                                                               \
+      for (int l = 1; l < 4; l++) {                                                   \
+        for (int k = 0; k < 4; k++) {                                                 \
+          acc[l][k] += acc[l - 1][k];                                                 \
+          acc[l - 1][k] = (VT){0};                                                    \
+        }                                                                             \
+        if ((i & (mask << (l * lp))) != 0) break;                                     \
+      }                                                                               \
+    }                                                                                 \
+    for (; i < nq; i++) {                                                             \
+      const CTYPE *p = x + i * 4 * W;                                                 \
+      for (int k = 0; k < 4; k++) {                                                   \
+        VT t;                                                                         \
+        LDV(&t, p + k * W);                                                           \
+        acc[0][k] += TV(t);                                                           \
+      }                                                                               \
+    }                                                                                 \
+    for (int l = 1; l < 4; l++)                                                       \
+      for (int k = 0; k < 4; k++) acc[0][k] += acc[l][k];                             \
+    for (int64_t v = nq * 4; v < nv; v++) {                                           \
+      VT t;                                                                           \
+      LDV(&t, x + v * W);                                                             \
+      acc[0][0] += TV(t);                                                             \
+    }                                                                                 \
+    for (int k = 1; k < 4; k++) acc[0][0] += acc[0][k];                               \
+    for (int k = 0; k < W; k++) lanes[k] = acc[0][0][k];                              \
+    for (int64_t k = nv * W; k < n; k++) {                                            \
+      ACC e = LDS(x[k]);                                                              \
+      lanes[k % W] += TS(e);                                                          \
+    }                                                                                 \
+  }
+
 /* A strided row, one element at a time: four interleaved accumulators, cascaded. */
 #define DEF_CASCADE_ROWS(FN, CTYPE, ACC, LDS, TS)                                     \
   static ACC FN(const char *x, int64_t s, int64_t n) {                                \
@@ -148,8 +214,8 @@ static inline void ldv_BF16(v8f *v, const th_bfloat16 *p) {
  * vectorized outer sum); contiguous columns vectorise as plain elementwise adds. */
 #define DEF_CASCADE_COLS(FN, CTYPE, ACC, LDS, TS)                                     \
   static void FN(ACC *out, const char *x, int64_t rs, int64_t nrows, int64_t cs,      \
-                 int64_t m) {                                                         \
-    ACC lv[4][TH_RED_COLS];                                                           \
+                 int64_t m, ACC *scratch) {                                           \
+    ACC *lv[4] = {scratch, scratch + m, scratch + 2 * m, scratch + 3 * m};            \
     for (int l = 0; l < 4; l++)                                                       \
       for (int64_t j = 0; j < m; j++) lv[l][j] = 0;                                   \
     const int lp = th_cascade_level(nrows);                                           \
@@ -191,6 +257,7 @@ static inline void ldv_BF16(v8f *v, const th_bfloat16 *p) {
 /* The float family: (ID, CTYPE, VT, W) with ACC float/double, per transform. */
 #define DEF_SUMT_FLOAT(T, ID, CTYPE, ACC, VT, W)                                              \
   DEF_CASCADE_ROWV(rowv_##T##_##ID, CTYPE, ACC, VT, W, ldv_##ID, LOAD_##ID, TV_##T##_##VT, TS_##T)   \
+  DEF_CASCADE_LANES(rowl_##T##_##ID, CTYPE, ACC, VT, W, ldv_##ID, LOAD_##ID, TV_##T##_##VT, TS_##T)  \
   DEF_CASCADE_ROWS(rows_##T##_##ID, CTYPE, ACC, LOAD_##ID, TS_##T)                            \
   DEF_CASCADE_COLS(colsk_##T##_##ID, CTYPE, ACC, LOAD_##ID, TS_##T)                           \
   static void row_##T##_##ID(void *acc, const char *x, int64_t s, int64_t n, int64_t idx0,    \
@@ -200,9 +267,16 @@ static inline void ldv_BF16(v8f *v, const th_bfloat16 *p) {
                                                : rows_##T##_##ID(x, s, n);                    \
   }                                                                                           \
   static void cols_##T##_##ID(void *acc, const char *x, int64_t rs, int64_t nrows, int64_t cs, \
-                              int64_t m, int64_t idx0, const THReduceArgs *a) {               \
+                              int64_t m, int64_t idx0, void *scratch, const THReduceArgs *a) {               \
     (void)idx0; (void)a;                                                                      \
-    colsk_##T##_##ID((ACC *)acc, x, rs, nrows, cs, m);                                        \
+    const int64_t es = (int64_t)sizeof(CTYPE);                                                \
+    if (cs == es && rs == m * es && W % m == 0 && nrows * m >= 8 * W) {                       \
+      ACC lanes[W];                                                                           \
+      rowl_##T##_##ID((const CTYPE *)x, nrows * m, lanes);                                    \
+      for (int l = 0; l < W; l++) ((ACC *)acc)[l % m] += lanes[l];                            \
+      return;                                                                                 \
+    }                                                                                         \
+    colsk_##T##_##ID((ACC *)acc, x, rs, nrows, cs, m, (ACC *)scratch);                        \
   }
 
 #define DEF_SUM_FLOAT(ID, CTYPE, ACC, VT, W)                                                  \
@@ -231,8 +305,8 @@ DEF_SUM_FLOAT(BF16, th_bfloat16, float, v8f, 8)
     *(int64_t *)acc = (int64_t)((uint64_t) * (int64_t *)acc + r);                             \
   }                                                                                           \
   static void cols_SUM_##ID(void *acc, const char *x, int64_t rs, int64_t nrows, int64_t cs,  \
-                            int64_t m, int64_t idx0, const THReduceArgs *a) {                 \
-    (void)idx0; (void)a;                                                                      \
+                            int64_t m, int64_t idx0, void *scratch, const THReduceArgs *a) {                 \
+    (void)idx0; (void)scratch; (void)a;                                                                      \
     uint64_t *o = acc;                                                                        \
     for (int64_t i = 0; i < nrows; i++) {                                                     \
       const char *r = x + i * rs;                                                             \
@@ -313,8 +387,8 @@ static void finish_I64(char *const *out, const int64_t *os, const void *acc, int
     *(ACC *)acc = r;                                                                          \
   }                                                                                           \
   static void cols_PROD_##ID(void *acc, const char *x, int64_t rs, int64_t nrows, int64_t cs, \
-                             int64_t m, int64_t idx0, const THReduceArgs *a) {                \
-    (void)idx0; (void)a;                                                                      \
+                             int64_t m, int64_t idx0, void *scratch, const THReduceArgs *a) {                \
+    (void)idx0; (void)scratch; (void)a;                                                                      \
     ACC *o = acc;                                                                             \
     for (int64_t i = 0; i < nrows; i++)                                                       \
       for (int64_t j = 0; j < m; j++)                                                         \
@@ -331,32 +405,36 @@ TH_FORALL_DTYPES(DEF_PROD)
 /* MAXV/MINV: max and min (NaN propagates); AMAXV/AMINV: of |x| (the inf and -inf norms). */
 #define ABS_NONE(v) (v)
 #define ABS_ABS(v) TS_ABS(v)
-#define VABS_NONE_v8f(v) (v)
-#define VABS_NONE_v4d(v) (v)
-#define VABS_ABS_v8f(v) TV_ABS_v8f(v)
-#define VABS_ABS_v4d(v) TV_ABS_v4d(v)
+#define VABS_NONE_v4f(v) (v)
+#define VABS_NONE_v2d(v) (v)
+#define VABS_ABS_v4f(v) ((v4f)((v4i)(v) & 0x7fffffff))
+#define VABS_ABS_v2d(v) ((v2d)((v2l)(v) & 0x7fffffffffffffffLL))
 #define OP_GT >
 #define OP_LT <
 
 /* A contiguous float row: vector compare-and-blend, NaN tracked in a mask. */
 #define DEF_EXT_ROWV(FN, CTYPE, ACC, VT, IT, W, LDV, LDS, VA, SA, CMP)                        \
   static ACC FN(const CTYPE *x, int64_t n, ACC r) {                                           \
-    VT best;                                                                                  \
-    for (int k = 0; k < W; k++) best[k] = r;                                                  \
+    VT b0, b1;                                                                                \
+    for (int k = 0; k < W; k++) b0[k] = b1[k] = r;                                            \
     IT nanm = {0};                                                                            \
     int64_t k = 0;                                                                            \
-    for (; k + W <= n; k += W) {                                                              \
-      VT v;                                                                                   \
-      LDV(&v, x + k);                                                                         \
-      v = VA(v);                                                                              \
-      nanm |= (v != v);                                                                       \
-      IT c = v CMP best;                                                                      \
-      best = (VT)(((IT)v & c) | ((IT)best & ~c));                                             \
+    for (; k + 2 * W <= n; k += 2 * W) {                                                      \
+      VT v0, v1;                                                                              \
+      LDV(&v0, x + k);                                                                        \
+      LDV(&v1, x + k + W);                                                                    \
+      v0 = VA(v0);                                                                            \
+      v1 = VA(v1);                                                                            \
+      nanm |= (v0 != v0) | (v1 != v1);                                                        \
+      IT c0 = v0 CMP b0, c1 = v1 CMP b1;                                                      \
+      b0 = (VT)(((IT)v0 & c0) | ((IT)b0 & ~c0));                                              \
+      b1 = (VT)(((IT)v1 & c1) | ((IT)b1 & ~c1));                                              \
     }                                                                                         \
     bool nan = false;                                                                         \
     for (int l = 0; l < W; l++) {                                                             \
       nan |= nanm[l] != 0;                                                                    \
-      if (best[l] CMP r) r = best[l];                                                         \
+      if (b0[l] CMP r) r = b0[l];                                                             \
+      if (b1[l] CMP r) r = b1[l];                                                             \
     }                                                                                         \
     for (; k < n; k++) {                                                                      \
       ACC v = LDS(x[k]);                                                                      \
@@ -368,7 +446,7 @@ TH_FORALL_DTYPES(DEF_PROD)
   }
 
 #define DEF_EXT_FLOAT(V, ID, CTYPE, ACC, VT, IT, W, A, CMP, IDENT)                            \
-  DEF_EXT_ROWV(rowv_##V##_##ID, CTYPE, ACC, VT, IT, W, ldv_##ID, LOAD_##ID, VABS_##A##_##VT, ABS_##A, CMP) \
+  DEF_EXT_ROWV(rowv_##V##_##ID, CTYPE, ACC, VT, IT, W, ldq_##ID, LOAD_##ID, VABS_##A##_##VT, ABS_##A, CMP) \
   static void init_##V##_##ID(void *acc, int64_t m, const THReduceArgs *a) {                  \
     (void)a;                                                                                  \
     for (int64_t j = 0; j < m; j++) ((ACC *)acc)[j] = IDENT;                                  \
@@ -392,8 +470,8 @@ TH_FORALL_DTYPES(DEF_PROD)
     *(ACC *)acc = r;                                                                          \
   }                                                                                           \
   static void cols_##V##_##ID(void *acc, const char *x, int64_t rs, int64_t nrows,            \
-                              int64_t cs, int64_t m, int64_t idx0, const THReduceArgs *a) {   \
-    (void)idx0; (void)a;                                                                      \
+                              int64_t cs, int64_t m, int64_t idx0, void *scratch, const THReduceArgs *a) {   \
+    (void)idx0; (void)scratch; (void)a;                                                                      \
     ACC *o = acc;                                                                             \
     for (int64_t i = 0; i < nrows; i++)                                                       \
       for (int64_t j = 0; j < m; j++) {                                                       \
@@ -419,10 +497,10 @@ TH_FORALL_DTYPES(DEF_PROD)
   DEF_EXT_FLOAT(MINV, ID, CTYPE, ACC, VT, IT, W, NONE, OP_LT, (ACC)INFINITY)                  \
   DEF_EXT_FLOAT(AMAXV, ID, CTYPE, ACC, VT, IT, W, ABS, OP_GT, (ACC)0)                         \
   DEF_EXT_FLOAT(AMINV, ID, CTYPE, ACC, VT, IT, W, ABS, OP_LT, (ACC)INFINITY)
-DEF_EXT_FLOAT_ALL(F32, float, float, v8f, v8i, 8)
-DEF_EXT_FLOAT_ALL(F64, double, double, v4d, v4l, 4)
-DEF_EXT_FLOAT_ALL(F16, th_half, float, v8f, v8i, 8)
-DEF_EXT_FLOAT_ALL(BF16, th_bfloat16, float, v8f, v8i, 8)
+DEF_EXT_FLOAT_ALL(F32, float, float, v4f, v4i, 4)
+DEF_EXT_FLOAT_ALL(F64, double, double, v2d, v2l, 2)
+DEF_EXT_FLOAT_ALL(F16, th_half, float, v4f, v4i, 4)
+DEF_EXT_FLOAT_ALL(BF16, th_bfloat16, float, v4f, v4i, 4)
 
 /* Integers and bool: plain compares in int64. */
 #define DEF_EXT_INT(V, ID, CTYPE, CMP, IDENT)                                                 \
@@ -449,8 +527,8 @@ DEF_EXT_FLOAT_ALL(BF16, th_bfloat16, float, v8f, v8i, 8)
     *(int64_t *)acc = r;                                                                      \
   }                                                                                           \
   static void cols_##V##_##ID(void *acc, const char *x, int64_t rs, int64_t nrows,            \
-                              int64_t cs, int64_t m, int64_t idx0, const THReduceArgs *a) {   \
-    (void)idx0; (void)a;                                                                      \
+                              int64_t cs, int64_t m, int64_t idx0, void *scratch, const THReduceArgs *a) {   \
+    (void)idx0; (void)scratch; (void)a;                                                                      \
     int64_t *o = acc;                                                                         \
     for (int64_t i = 0; i < nrows; i++)                                                       \
       for (int64_t j = 0; j < m; j++) {                                                       \
@@ -479,6 +557,37 @@ DEF_EXT_INT_ALL(BOOL, bool, bool, int64_t, 0)
 
 /* ======================================================================= indexed max / min */
 
+/* Contiguous float rows: the extreme by the vectorised max/min, then its first position (or
+ * the first NaN's). */
+#define DEF_ARGFAST(V, ID, CTYPE, ACC, EXT, IDENT)                                            \
+  static bool argfast_##V##_##ID(const CTYPE *x, int64_t n, ACC *v, int64_t *i) {             \
+    ACC m = rowv_##EXT##_##ID(x, n, IDENT);                                                   \
+    for (int64_t k = 0; k < n; k++) {                                                         \
+      ACC e = LOAD_##ID(x[k]);                                                                \
+      if (m != m ? e != e : e == m) {                                                         \
+        *v = e;                                                                               \
+        *i = k;                                                                               \
+        return true;                                                                          \
+      }                                                                                       \
+    }                                                                                         \
+    return false;                                                                             \
+  }
+#define DEF_ARGFAST_FLOAT(ID, NAME, CTYPE, ACC, KIND)                                         \
+  DEF_ARGFAST(ARGMAX, ID, CTYPE, ACC, MAXV, -(ACC)INFINITY)                                   \
+  DEF_ARGFAST(ARGMIN, ID, CTYPE, ACC, MINV, (ACC)INFINITY)
+TH_FORALL_FLOAT_DTYPES(DEF_ARGFAST_FLOAT)
+#define DEF_ARGFAST_NONE(ID, NAME, CTYPE, ACC, KIND)                                          \
+  static bool argfast_ARGMAX_##ID(const CTYPE *x, int64_t n, ACC *v, int64_t *i) {            \
+    (void)x; (void)n; (void)v; (void)i;                                                       \
+    return false;                                                                             \
+  }                                                                                           \
+  static bool argfast_ARGMIN_##ID(const CTYPE *x, int64_t n, ACC *v, int64_t *i) {            \
+    (void)x; (void)n; (void)v; (void)i;                                                       \
+    return false;                                                                             \
+  }
+TH_FORALL_INT_DTYPES(DEF_ARGFAST_NONE)
+DEF_ARGFAST_NONE(BOOL, bool, bool, int64_t, 0)
+
 /* state: the best value so far and its index (-1: nothing seen yet) */
 #define DEF_ARG(V, ID, CTYPE, ACC, CMP)                                                       \
   typedef struct {                                                                            \
@@ -503,6 +612,16 @@ DEF_EXT_INT_ALL(BOOL, bool, bool, int64_t, 0)
                              const THReduceArgs *a) {                                         \
     (void)a;                                                                                  \
     V##_##ID##_t st = *(V##_##ID##_t *)acc;                                                   \
+    ACC fv;                                                                                   \
+    int64_t fi;                                                                               \
+    if (s == (int64_t)sizeof(CTYPE) && n >= 16 && argfast_##V##_##ID((const CTYPE *)x, n, &fv, &fi)) { \
+      if (beats_##V##_##ID(&st, fv, idx0 + fi)) {                                             \
+        st.v = fv;                                                                            \
+        st.i = idx0 + fi;                                                                     \
+        *(V##_##ID##_t *)acc = st;                                                            \
+      }                                                                                       \
+      return;                                                                                 \
+    }                                                                                         \
     int64_t k = 0;                                                                            \
     if (st.i < 0 && n > 0) {                                                                  \
       st.v = LOAD_##ID(*(const CTYPE *)x);                                                    \
@@ -526,8 +645,8 @@ DEF_EXT_INT_ALL(BOOL, bool, bool, int64_t, 0)
     *(V##_##ID##_t *)acc = st;                                                                \
   }                                                                                           \
   static void cols_##V##_##ID(void *acc, const char *x, int64_t rs, int64_t nrows,            \
-                              int64_t cs, int64_t m, int64_t idx0, const THReduceArgs *a) {   \
-    (void)a;                                                                                  \
+                              int64_t cs, int64_t m, int64_t idx0, void *scratch, const THReduceArgs *a) {   \
+    (void)a; (void)scratch;                                                                   \
     V##_##ID##_t *o = acc;                                                                    \
     for (int64_t i = 0; i < nrows; i++)                                                       \
       for (int64_t j = 0; j < m; j++) {                                                       \
@@ -621,9 +740,9 @@ static void merge_VAR(void *acc, const void *o, int64_t m, const THReduceArgs *a
     }                                                                                         \
   }                                                                                           \
   static void cols_VAR_##ID(void *acc, const char *x, int64_t rs, int64_t nrows, int64_t cs,  \
-                            int64_t m, int64_t idx0, const THReduceArgs *a) {                 \
-    (void)idx0; (void)a;                                                                      \
-    double mean[TH_RED_COLS], m2[TH_RED_COLS];                                                \
+                            int64_t m, int64_t idx0, void *scratch, const THReduceArgs *a) {                 \
+    (void)idx0; (void)scratch; (void)a;                                                                      \
+    double *mean = scratch, *m2 = mean + m;                                                   \
     for (int64_t b = 0; b < nrows; b += VAR_BLOCK) {                                          \
       int64_t len = nrows - b < VAR_BLOCK ? nrows - b : VAR_BLOCK;                            \
       const char *xb = x + b * rs;                                                            \
@@ -690,10 +809,67 @@ static void merge_LSE(void *acc, const void *o, int64_t m, const THReduceArgs *a
 /* PyTorch's shift: the max, or 0 when the max is infinite (so that inf - inf never happens) */
 static inline double lse_shift(double mx) { return isinf(mx) ? 0 : mx; }
 
+/* exp of 4 floats (Cephes' expf: x = n ln2 + r, a degree-6 polynomial in r, 2^n through the
+ * exponent bits); about 1 ulp; 0 below -88.4 (so -inf gives 0), inf above 88.7. */
+static inline v4f vexp4(v4f x) {
+  const v4f hi = {88.72283935546875f, 88.72283935546875f, 88.72283935546875f, 88.72283935546875f};
+  const v4f lo = {-88.37626647949219f, -88.37626647949219f, -88.37626647949219f, -88.37626647949219f};
+  v4i over = x > hi, under = x < lo;
+  v4i cl = (x > hi) | (x < lo);
+  x = (v4f)(((v4i)x & ~cl) | ((v4i)(v4f){0, 0, 0, 0} & cl));
+  v4f fx = x * 1.44269504088896341f + 0.5f;
+  v4i n = __builtin_convertvector(fx, v4i);
+  v4f fn = __builtin_convertvector(n, v4f);
+  n -= (v4i)(fn > fx) & 1; /* floor */
+  fn = __builtin_convertvector(n, v4f);
+  x = x - fn * 0.693359375f + fn * 2.12194440e-4f;
+  v4f z = x * x;
+  v4f y = ((((1.9875691500e-4f * x + 1.3981999507e-3f) * x + 8.3334519073e-3f) * x +
+            4.1665795894e-2f) * x + 1.6666665459e-1f) * x + 5.0000001201e-1f;
+  y = y * z + x + 1.0f;
+  v4f scale = (v4f)((n + 127) << 23);
+  y = y * scale;
+  const v4f inf = {INFINITY, INFINITY, INFINITY, INFINITY};
+  y = (v4f)(((v4i)y & ~under) & ~over) ;
+  y = (v4f)((v4i)y | ((v4i)inf & over));
+  return y;
+}
+
+/* A contiguous row of float-accumulated dtypes: vector max, then vector exp sums per block. */
+#define DEF_LSE_FAST(ID, CTYPE)                                                               \
+  static void lsefast_##ID(void *acc, const CTYPE *x, int64_t n) {                            \
+    for (int64_t b = 0; b < n; b += VAR_BLOCK) {                                              \
+      int64_t len = n - b < VAR_BLOCK ? n - b : VAR_BLOCK;                                    \
+      const CTYPE *xb = x + b;                                                                \
+      float mx = rowv_MAXV_##ID(xb, len, -INFINITY);                                          \
+      if (mx != mx) {                                                                         \
+        lse_merge(acc, NAN, NAN);                                                             \
+        return;                                                                               \
+      }                                                                                       \
+      float sh = (float)lse_shift(mx);                                                        \
+      v4f s0 = {0, 0, 0, 0}, s1 = {0, 0, 0, 0};                                               \
+      int64_t k = 0;                                                                          \
+      for (; k + 8 <= len; k += 8) {                                                          \
+        v4f v0, v1;                                                                           \
+        ldq_##ID(&v0, xb + k);                                                                \
+        ldq_##ID(&v1, xb + k + 4);                                                            \
+        s0 += vexp4(v0 - sh);                                                                 \
+        s1 += vexp4(v1 - sh);                                                                 \
+      }                                                                                       \
+      double sum = 0;                                                                         \
+      for (int l = 0; l < 4; l++) sum += (double)s0[l] + (double)s1[l];                       \
+      for (; k < len; k++) sum += exp((double)LOAD_##ID(xb[k]) - sh);                         \
+      lse_merge(acc, sh, sum);                                                                \
+    }                                                                                         \
+  }
 #define DEF_LSE(ID, NAME, CTYPE, ACC, KIND)                                                   \
   static void row_LSE_##ID(void *acc, const char *x, int64_t s, int64_t n, int64_t idx0,      \
                            const THReduceArgs *a) {                                           \
     (void)idx0; (void)a;                                                                      \
+    if (LSEFAST_##ID && s == (int64_t)sizeof(CTYPE)) {                                        \
+      LSEFAST_CALL_##ID(acc, (const CTYPE *)x, n);                                            \
+      return;                                                                                 \
+    }                                                                                         \
     for (int64_t b = 0; b < n; b += VAR_BLOCK) {                                              \
       int64_t len = n - b < VAR_BLOCK ? n - b : VAR_BLOCK;                                    \
       const char *xb = x + b * s;                                                             \
@@ -715,9 +891,9 @@ static inline double lse_shift(double mx) { return isinf(mx) ? 0 : mx; }
     }                                                                                         \
   }                                                                                           \
   static void cols_LSE_##ID(void *acc, const char *x, int64_t rs, int64_t nrows, int64_t cs,  \
-                            int64_t m, int64_t idx0, const THReduceArgs *a) {                 \
-    (void)idx0; (void)a;                                                                      \
-    double mx[TH_RED_COLS], sum[TH_RED_COLS];                                                 \
+                            int64_t m, int64_t idx0, void *scratch, const THReduceArgs *a) {                 \
+    (void)idx0; (void)scratch; (void)a;                                                                      \
+    double *mx = scratch, *sum = mx + m;                                                      \
     for (int64_t b = 0; b < nrows; b += VAR_BLOCK) {                                          \
       int64_t len = nrows - b < VAR_BLOCK ? nrows - b : VAR_BLOCK;                            \
       const char *xb = x + b * rs;                                                            \
@@ -744,6 +920,17 @@ static inline double lse_shift(double mx) { return isinf(mx) ? 0 : mx; }
     for (int64_t j = 0; j < m; j++)                                                           \
       *(CTYPE *)(out[0] + j * os[0]) = STORE_##ID(log(l[j].s) + l[j].shift);                  \
   }
+DEF_LSE_FAST(F32, float)
+DEF_LSE_FAST(F16, th_half)
+DEF_LSE_FAST(BF16, th_bfloat16)
+#define LSEFAST_F32 1
+#define LSEFAST_F16 1
+#define LSEFAST_BF16 1
+#define LSEFAST_F64 0
+#define LSEFAST_CALL_F32 lsefast_F32
+#define LSEFAST_CALL_F16 lsefast_F16
+#define LSEFAST_CALL_BF16 lsefast_BF16
+#define LSEFAST_CALL_F64(acc, x, n) ((void)(acc), (void)(x), (void)(n))
 TH_FORALL_FLOAT_DTYPES(DEF_LSE)
 
 /* ======================================================================= p-norms */
@@ -761,8 +948,8 @@ TH_FORALL_FLOAT_DTYPES(DEF_LSE)
     *(ACC *)acc = r;                                                                          \
   }                                                                                           \
   static void cols_NORMP_##ID(void *acc, const char *x, int64_t rs, int64_t nrows,            \
-                              int64_t cs, int64_t m, int64_t idx0, const THReduceArgs *a) {   \
-    (void)idx0;                                                                               \
+                              int64_t cs, int64_t m, int64_t idx0, void *scratch, const THReduceArgs *a) {   \
+    (void)idx0; (void)scratch;                                                                               \
     const ACC p = (ACC)a->p;                                                                  \
     ACC *o = acc;                                                                             \
     for (int64_t i = 0; i < nrows; i++)                                                       \
@@ -798,8 +985,8 @@ TH_FORALL_FLOAT_DTYPES(DEF_NORMP)
     *(int64_t *)acc += c;                                                                     \
   }                                                                                           \
   static void cols_CNT_##ID(void *acc, const char *x, int64_t rs, int64_t nrows, int64_t cs,  \
-                            int64_t m, int64_t idx0, const THReduceArgs *a) {                 \
-    (void)idx0; (void)a;                                                                      \
+                            int64_t m, int64_t idx0, void *scratch, const THReduceArgs *a) {                 \
+    (void)idx0; (void)scratch; (void)a;                                                                      \
     int64_t *o = acc;                                                                         \
     for (int64_t i = 0; i < nrows; i++)                                                       \
       for (int64_t j = 0; j < m; j++) o[j] += LOAD_##ID(*(const CTYPE *)(x + i * rs + j * cs)) != 0; \
@@ -828,52 +1015,55 @@ enum {
 static THRedOps table[V_COUNT][TH_NDTYPES];
 
 #define ACCSZ(ACC) ((int)sizeof(ACC))
-#define OPS(ACC, INIT, ROW, COLS, MERGE, FINISH, INDEXED) \
-  ((THRedOps){ACCSZ(ACC), INIT, ROW, COLS, MERGE, FINISH, INDEXED})
+#define SCR_NONE 0
+#define SCR_CASCADE(ACC) (4 * (int)sizeof(ACC))
+#define SCR_TWO_DOUBLES (2 * (int)sizeof(double))
+#define OPS(ACC, SCR, INIT, ROW, COLS, MERGE, FINISH, INDEXED) \
+  ((THRedOps){ACCSZ(ACC), SCR, INIT, ROW, COLS, MERGE, FINISH, INDEXED})
 
 /* float dtypes: the sum family with float (or double) accumulators */
 #define REG_FLOAT(ID, ACC, Z, ADD)                                                                  \
-  table[V_SUM][TH_##ID] = OPS(ACC, Z, row_SUM_##ID, cols_SUM_##ID, ADD, finish_STORE_##ID, false);  \
-  table[V_NANSUM][TH_##ID] = OPS(ACC, Z, row_NAN0_##ID, cols_NAN0_##ID, ADD, finish_STORE_##ID, false); \
-  table[V_MEAN][TH_##ID] = OPS(ACC, Z, row_SUM_##ID, cols_SUM_##ID, ADD, finish_MEAN_##ID, false);  \
-  table[V_NORM0][TH_##ID] = OPS(ACC, Z, row_NZ_##ID, cols_NZ_##ID, ADD, finish_STORE_##ID, false);  \
-  table[V_NORM1][TH_##ID] = OPS(ACC, Z, row_ABS_##ID, cols_ABS_##ID, ADD, finish_STORE_##ID, false); \
-  table[V_NORM2][TH_##ID] = OPS(ACC, Z, row_SQ_##ID, cols_SQ_##ID, ADD, finish_SQRT_##ID, false);   \
-  table[V_NORMP][TH_##ID] = OPS(ACC, Z, row_NORMP_##ID, cols_NORMP_##ID, ADD, finish_NORMP_##ID, false); \
-  table[V_MAX][TH_##ID] = OPS(ACC, init_MAXV_##ID, row_MAXV_##ID, cols_MAXV_##ID, merge_MAXV_##ID, finish_MAXV_##ID, false); \
-  table[V_MIN][TH_##ID] = OPS(ACC, init_MINV_##ID, row_MINV_##ID, cols_MINV_##ID, merge_MINV_##ID, finish_MINV_##ID, false); \
-  table[V_NORMINF][TH_##ID] = OPS(ACC, init_AMAXV_##ID, row_AMAXV_##ID, cols_AMAXV_##ID, merge_AMAXV_##ID, finish_AMAXV_##ID, false); \
-  table[V_NORMNINF][TH_##ID] = OPS(ACC, init_AMINV_##ID, row_AMINV_##ID, cols_AMINV_##ID, merge_AMINV_##ID, finish_AMINV_##ID, false); \
-  table[V_VAR][TH_##ID] = OPS(Welford, init_VAR, row_VAR_##ID, cols_VAR_##ID, merge_VAR, finish_VAR_##ID, false); \
-  table[V_LSE][TH_##ID] = OPS(LSE, init_LSE, row_LSE_##ID, cols_LSE_##ID, merge_LSE, finish_LSE_##ID, false);
+  table[V_SUM][TH_##ID] = OPS(ACC, SCR_CASCADE(ACC), Z, row_SUM_##ID, cols_SUM_##ID, ADD, finish_STORE_##ID, false);  \
+  table[V_NANSUM][TH_##ID] = OPS(ACC, SCR_CASCADE(ACC), Z, row_NAN0_##ID, cols_NAN0_##ID, ADD, finish_STORE_##ID, false); \
+  table[V_MEAN][TH_##ID] = OPS(ACC, SCR_CASCADE(ACC), Z, row_SUM_##ID, cols_SUM_##ID, ADD, finish_MEAN_##ID, false);  \
+  table[V_NORM0][TH_##ID] = OPS(ACC, SCR_CASCADE(ACC), Z, row_NZ_##ID, cols_NZ_##ID, ADD, finish_STORE_##ID, false);  \
+  table[V_NORM1][TH_##ID] = OPS(ACC, SCR_CASCADE(ACC), Z, row_ABS_##ID, cols_ABS_##ID, ADD, finish_STORE_##ID, false); \
+  table[V_NORM2][TH_##ID] = OPS(ACC, SCR_CASCADE(ACC), Z, row_SQ_##ID, cols_SQ_##ID, ADD, finish_SQRT_##ID, false);   \
+  table[V_NORMP][TH_##ID] = OPS(ACC, SCR_NONE, Z, row_NORMP_##ID, cols_NORMP_##ID, ADD, finish_NORMP_##ID, false); \
+  table[V_MAX][TH_##ID] = OPS(ACC, SCR_NONE, init_MAXV_##ID, row_MAXV_##ID, cols_MAXV_##ID, merge_MAXV_##ID, finish_MAXV_##ID, false); \
+  table[V_MIN][TH_##ID] = OPS(ACC, SCR_NONE, init_MINV_##ID, row_MINV_##ID, cols_MINV_##ID, merge_MINV_##ID, finish_MINV_##ID, false); \
+  table[V_NORMINF][TH_##ID] = OPS(ACC, SCR_NONE, init_AMAXV_##ID, row_AMAXV_##ID, cols_AMAXV_##ID, merge_AMAXV_##ID, finish_AMAXV_##ID, false); \
+  table[V_NORMNINF][TH_##ID] = OPS(ACC, SCR_NONE, init_AMINV_##ID, row_AMINV_##ID, cols_AMINV_##ID, merge_AMINV_##ID, finish_AMINV_##ID, false); \
+  table[V_VAR][TH_##ID] = OPS(Welford, SCR_TWO_DOUBLES, init_VAR, row_VAR_##ID, cols_VAR_##ID, merge_VAR, finish_VAR_##ID, false); \
+  table[V_LSE][TH_##ID] = OPS(LSE, SCR_TWO_DOUBLES, init_LSE, row_LSE_##ID, cols_LSE_##ID, merge_LSE, finish_LSE_##ID, false);
 
 /* integer and bool dtypes */
 #define REG_INT(ID, NAME, CTYPE, ACC, KIND)                                                          \
-  table[V_SUM][TH_##ID] = OPS(int64_t, init_zero_d, row_SUM_##ID, cols_SUM_##ID, merge_add_i, finish_I64, false); \
+  table[V_SUM][TH_##ID] = OPS(int64_t, SCR_NONE, init_zero_d, row_SUM_##ID, cols_SUM_##ID, merge_add_i, finish_I64, false); \
   table[V_NANSUM][TH_##ID] = table[V_SUM][TH_##ID];                                                  \
-  table[V_MAX][TH_##ID] = OPS(int64_t, init_MAXV_##ID, row_MAXV_##ID, cols_MAXV_##ID, merge_MAXV_##ID, finish_MAXV_##ID, false); \
-  table[V_MIN][TH_##ID] = OPS(int64_t, init_MINV_##ID, row_MINV_##ID, cols_MINV_##ID, merge_MINV_##ID, finish_MINV_##ID, false); \
-  table[V_PROD][TH_##ID] = OPS(int64_t, init_PROD_##ID, row_PROD_##ID, cols_PROD_##ID, merge_PROD_##ID, finish_I64, false);
+  table[V_MAX][TH_##ID] = OPS(int64_t, SCR_NONE, init_MAXV_##ID, row_MAXV_##ID, cols_MAXV_##ID, merge_MAXV_##ID, finish_MAXV_##ID, false); \
+  table[V_MIN][TH_##ID] = OPS(int64_t, SCR_NONE, init_MINV_##ID, row_MINV_##ID, cols_MINV_##ID, merge_MINV_##ID, finish_MINV_##ID, false); \
+  table[V_PROD][TH_##ID] = OPS(int64_t, SCR_NONE, init_PROD_##ID, row_PROD_##ID, cols_PROD_##ID, merge_PROD_##ID, finish_I64, false);
 
 /* every dtype */
 #define REG_ALL(ID, NAME, CTYPE, ACC, KIND)                                                          \
-  table[V_ARGMAX_V][TH_##ID] = OPS(ARGMAX_##ID##_t, init_ARGMAX_##ID, row_ARGMAX_##ID, cols_ARGMAX_##ID, merge_ARGMAX_##ID, finish_ARGMAX_##ID, true); \
-  table[V_ARGMIN_V][TH_##ID] = OPS(ARGMIN_##ID##_t, init_ARGMIN_##ID, row_ARGMIN_##ID, cols_ARGMIN_##ID, merge_ARGMIN_##ID, finish_ARGMIN_##ID, true); \
-  table[V_ARGMAX_I][TH_##ID] = OPS(ARGMAX_##ID##_t, init_ARGMAX_##ID, row_ARGMAX_##ID, cols_ARGMAX_##ID, merge_ARGMAX_##ID, finishi_ARGMAX_##ID, true); \
-  table[V_ARGMIN_I][TH_##ID] = OPS(ARGMIN_##ID##_t, init_ARGMIN_##ID, row_ARGMIN_##ID, cols_ARGMIN_##ID, merge_ARGMIN_##ID, finishi_ARGMIN_##ID, true); \
-  table[V_ALL][TH_##ID] = OPS(int64_t, init_zero_d, row_CNT_##ID, cols_CNT_##ID, merge_add_i, finish_ALL, false); \
-  table[V_ANY][TH_##ID] = OPS(int64_t, init_zero_d, row_CNT_##ID, cols_CNT_##ID, merge_add_i, finish_ANY, false); \
-  table[V_CNT][TH_##ID] = OPS(int64_t, init_zero_d, row_CNT_##ID, cols_CNT_##ID, merge_add_i, finish_I64, false);
+  table[V_ARGMAX_V][TH_##ID] = OPS(ARGMAX_##ID##_t, SCR_NONE, init_ARGMAX_##ID, row_ARGMAX_##ID, cols_ARGMAX_##ID, merge_ARGMAX_##ID, finish_ARGMAX_##ID, true); \
+  table[V_ARGMIN_V][TH_##ID] = OPS(ARGMIN_##ID##_t, SCR_NONE, init_ARGMIN_##ID, row_ARGMIN_##ID, cols_ARGMIN_##ID, merge_ARGMIN_##ID, finish_ARGMIN_##ID, true); \
+  table[V_ARGMAX_I][TH_##ID] = OPS(ARGMAX_##ID##_t, SCR_NONE, init_ARGMAX_##ID, row_ARGMAX_##ID, cols_ARGMAX_##ID, merge_ARGMAX_##ID, finishi_ARGMAX_##ID, true); \
+  table[V_ARGMIN_I][TH_##ID] = OPS(ARGMIN_##ID##_t, SCR_NONE, init_ARGMIN_##ID, row_ARGMIN_##ID, cols_ARGMIN_##ID, merge_ARGMIN_##ID, finishi_ARGMIN_##ID, true); \
+  table[V_ALL][TH_##ID] = OPS(int64_t, SCR_NONE, init_zero_d, row_CNT_##ID, cols_CNT_##ID, merge_add_i, finish_ALL, false); \
+  table[V_ANY][TH_##ID] = OPS(int64_t, SCR_NONE, init_zero_d, row_CNT_##ID, cols_CNT_##ID, merge_add_i, finish_ANY, false); \
+  table[V_CNT][TH_##ID] = OPS(int64_t, SCR_NONE, init_zero_d, row_CNT_##ID, cols_CNT_##ID, merge_add_i, finish_I64, false);
 
 __attribute__((constructor)) static void reduce_tables_init(void) {
   REG_FLOAT(F32, float, init_zero_f, merge_add_f)
   REG_FLOAT(F16, float, init_zero_f, merge_add_f)
   REG_FLOAT(BF16, float, init_zero_f, merge_add_f)
   REG_FLOAT(F64, double, init_zero_d, merge_add_d)
-  table[V_PROD][TH_F32] = OPS(float, init_PROD_F32, row_PROD_F32, cols_PROD_F32, merge_PROD_F32, finish_STORE_F32, false);
-  table[V_PROD][TH_F16] = OPS(float, init_PROD_F16, row_PROD_F16, cols_PROD_F16, merge_PROD_F16, finish_STORE_F16, false);
-  table[V_PROD][TH_BF16] = OPS(float, init_PROD_BF16, row_PROD_BF16, cols_PROD_BF16, merge_PROD_BF16, finish_STORE_BF16, false);
-  table[V_PROD][TH_F64] = OPS(double, init_PROD_F64, row_PROD_F64, cols_PROD_F64, merge_PROD_F64, finish_STORE_F64, false);
+  table[V_PROD][TH_F32] = OPS(float, SCR_NONE, init_PROD_F32, row_PROD_F32, cols_PROD_F32, merge_PROD_F32, finish_STORE_F32, false);
+  table[V_PROD][TH_F16] = OPS(float, SCR_NONE, init_PROD_F16, row_PROD_F16, cols_PROD_F16, merge_PROD_F16, finish_STORE_F16, false);
+  table[V_PROD][TH_BF16] = OPS(float, SCR_NONE, init_PROD_BF16, row_PROD_BF16, cols_PROD_BF16, merge_PROD_BF16, finish_STORE_BF16, false);
+  table[V_PROD][TH_F64] = OPS(double, SCR_NONE, init_PROD_F64, row_PROD_F64, cols_PROD_F64, merge_PROD_F64, finish_STORE_F64, false);
   TH_FORALL_INT_DTYPES(REG_INT)
   REG_INT(BOOL, bool, bool, int64_t, 0)
   TH_FORALL_DTYPES(REG_ALL)
