@@ -721,6 +721,16 @@ describe('linalg norms', function()
     check(torch.linalg.vector_norm(torch.zeros(0)), 0)
     local big = torch.ones(1048576) * 2
     check(torch.linalg.vector_norm(big, 1), 2 * 1048576, 1e-9)
+    check(torch.linalg.vector_norm(big, inf), 2)
+    -- down the columns of a wide matrix (rows side by side in memory), and NaN propagation
+    local wide = torch.ones(3, 600, { dtype = f64 })
+    local n = torch.linalg.vector_norm(wide, 2, 1)
+    assert.are.same({ 600 }, n:size():totable())
+    assert.is_true(maxdiff(n, torch.ones(600, { dtype = f64 }) * math.sqrt(3)) < 1e-12)
+    check(torch.linalg.vector_norm(wide, -inf, 1):narrow(1, 1, 2), { 1, 1 })
+    check(torch.linalg.vector_norm(T({ 1, nan, 2 })), nan)
+    check(torch.linalg.vector_norm(T({ 1, nan, 2 }), inf), nan)
+    check(torch.linalg.vector_norm(T({ 1, nan, 2 }), -inf), nan)
   end)
 
   it('linalg.norm picks a vector or a matrix norm', function()

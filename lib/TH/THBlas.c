@@ -355,73 +355,175 @@ static int gemm_cpu(THTensor *c, const THTensor *a, const THTensor *b, THScalar 
 
 /* ======================================================================= vector norms */
 
-#define DEFINE_NORM(SUF, T)                                                                  \
-  static T norm_row_##SUF(const T *x, int64_t K, double ord) {                               \
-    if (ord == 2) {                                                                          \
-      double s = 0;                                                                          \
-      for (int64_t i = 0; i < K; i++) s += (double)x[i] * (double)x[i];                      \
-      return (T)sqrt(s);                                                                     \
-    }                                                                                        \
-    if (ord == 1) {                                                                          \
-      double s = 0;                                                                          \
-      for (int64_t i = 0; i < K; i++) s += fabs((double)x[i]);                               \
-      return (T)s;                                                                           \
-    }                                                                                        \
-    if (ord == 0) {                                                                          \
-      double s = 0;                                                                          \
-      for (int64_t i = 0; i < K; i++) s += x[i] != 0;                                        \
-      return (T)s;                                                                           \
-    }                                                                                        \
-    if (isinf(ord)) {                                                                        \
-      if (K == 0) return 0;                                                                  \
-      double r = fabs((double)x[0]);                                                         \
-      for (int64_t i = 1; i < K; i++) {                                                      \
-        double v = fabs((double)x[i]);                                                       \
-        if (isnan(v) || (ord > 0 ? v > r : v < r)) r = v;                                    \
-        if (isnan(r)) break;                                                                 \
-      }                                                                                      \
-      return (T)r;                                                                           \
-    }                                                                                        \
-    double s = 0;                                                                            \
-    for (int64_t i = 0; i < K; i++) s += pow(fabs((double)x[i]), ord);                       \
-    return (T)pow(s, 1.0 / ord);                                                             \
-  }
-DEFINE_NORM(f32, float)
-DEFINE_NORM(f64, double)
+/* One term of a p-norm's sum, and the sum's end. */
+static inline double norm_term(double v, double ord) {
+  return ord == 2 ? v * v : ord == 1 ? fabs(v) : ord == 0 ? (double)(v != 0) : pow(fabs(v), ord);
+}
 
+static double norm_finish(double s, double ord) {
+  if (ord == 2) return sqrt(s);
+  if (ord == 1 || ord == 0 || isinf(ord)) return s;
+  return pow(s, 1.0 / ord);
+}
+
+static double norm_combine(double a, double b, double ord) {
+  if (!isinf(ord)) return a + b;
+  if (isnan(a) || isnan(b)) return NAN;
+  return ord > 0 ? (a > b ? a : b) : (a < b ? a : b);
+}
+
+/* The partial result over K values at stride 1: the additive part of a p-norm (sum x^2,
+ * sum |x|, count of non-zeros, sum |x|^p), or max/min |x| for p = +-inf (NaN if any is).
+ * float32 squares and absolute values add up in 16 float lanes over blocks of 512 values,
+ * each block's total then in double (a short cascade: vectorises, and keeps the error
+ * near double's); float64 uses 8 double lanes. */
+static double psum_f32(const float *x, int64_t K, double ord) {
+  double total = 0;
+  int64_t i = 0;
+  if (ord == 2 || ord == 1) {
+    bool sq = ord == 2;
+    while (i < K) {
+      int64_t end = i + 512 < K ? i + 512 : K;
+      float acc[16] = {0};
+      if (sq)
+        for (; i + 16 <= end; i += 16)
+          for (int l = 0; l < 16; l++) acc[l] += x[i + l] * x[i + l];
+      else
+        for (; i + 16 <= end; i += 16)
+          for (int l = 0; l < 16; l++) acc[l] += fabsf(x[i + l]);
+      double blk = 0;
+      for (int l = 0; l < 16; l++) blk += acc[l];
+      for (; i < end; i++) blk += sq ? (double)x[i] * x[i] : fabs((double)x[i]);
+      total += blk;
+    }
+    return total;
+  }
+  for (; i < K; i++) total += norm_term(x[i], ord);
+  return total;
+}
+
+static double psum_f64(const double *x, int64_t K, double ord) {
+  double acc[8] = {0};
+  int64_t i = 0;
+  if (ord == 2)
+    for (; i + 8 <= K; i += 8)
+      for (int l = 0; l < 8; l++) acc[l] += x[i + l] * x[i + l];
+  else if (ord == 1)
+    for (; i + 8 <= K; i += 8)
+      for (int l = 0; l < 8; l++) acc[l] += fabs(x[i + l]);
+  for (; i < K; i++) acc[0] += norm_term(x[i], ord);
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+/* The partial result of one row of K values at element stride sk. */
+static double norm_part(const char *x, bool f64, int64_t K, int64_t sk, double ord) {
+  if (isinf(ord)) {
+    bool max = ord > 0;
+    double r = max ? 0 : INFINITY;
+    for (int64_t i = 0; i < K; i++) {
+      double v = fabs(f64 ? ((const double *)x)[i * sk] : (double)((const float *)x)[i * sk]);
+      if (isnan(v)) return v;
+      if (max ? v > r : v < r) r = v;
+    }
+    return r;
+  }
+  if (sk == 1) return f64 ? psum_f64((const double *)x, K, ord) : psum_f32((const float *)x, K, ord);
+  double s = 0;
+  for (int64_t i = 0; i < K; i++)
+    s += norm_term(f64 ? ((const double *)x)[i * sk] : (double)((const float *)x)[i * sk], ord);
+  return s;
+}
+
+/* Rows r0..r1 of x (R, K) whose rows lie next to each other (stride 1 across rows): walk K
+ * outer, the rows inner, with a double accumulator per row. */
+static void norm_columns(const char *xp, bool f64, int64_t r0, int64_t r1, int64_t K, int64_t sk,
+                         double ord, char *op) {
+  enum { BLK = 256 };
+  double acc[BLK];
+  size_t es = f64 ? 8 : 4;
+  for (int64_t b0 = r0; b0 < r1; b0 += BLK) {
+    int64_t nb = r1 - b0 < BLK ? r1 - b0 : BLK;
+    double init = isinf(ord) && ord < 0 ? INFINITY : 0;
+    for (int64_t j = 0; j < nb; j++) acc[j] = init;
+    for (int64_t k = 0; k < K; k++) {
+      const char *row = xp + (k * sk + b0) * (int64_t)es;
+      if (isinf(ord)) {
+        for (int64_t j = 0; j < nb; j++) {
+          double v = fabs(f64 ? ((const double *)row)[j] : (double)((const float *)row)[j]);
+          acc[j] = norm_combine(acc[j], v, ord);
+        }
+      } else if (ord == 2 && !f64) {
+        const float *f = (const float *)row;
+        for (int64_t j = 0; j < nb; j++) acc[j] += (double)f[j] * f[j];
+      } else {
+        for (int64_t j = 0; j < nb; j++)
+          acc[j] += norm_term(f64 ? ((const double *)row)[j] : (double)((const float *)row)[j], ord);
+      }
+    }
+    for (int64_t j = 0; j < nb; j++) {
+      double v = norm_finish(acc[j], ord);
+      if (f64) ((double *)op)[b0 + j] = v;
+      else ((float *)op)[b0 + j] = (float)v;
+    }
+  }
+}
+
+/* x (R, K) with any strides; out (R) contiguous. */
 static int vector_norm_cpu(THTensor *out, const THTensor *x, double ord) {
-  int64_t R = x->size[0], K = x->size[1];
+  int64_t R = x->size[0], K = x->size[1], sr = x->stride[0], sk = x->stride[1];
   bool f64 = x->dtype == TH_F64;
   if (x->dtype != TH_F32 && !f64)
     return TH_setError("[linalg.vector_norm] kernel expects float32 or float64");
-  const void *xp = THTensor_data(x);
-  void *op = THTensor_data(out);
-  if (R == 1 && K >= 4 * TH_PARALLEL_GRAIN && ord != 0 && !isinf(ord)) {
-    /* one long row: partial sums of |x|^p in parallel */
-    double total = 0;
-    bool sq = ord == 2, ab = ord == 1;
-#pragma omp parallel for reduction(+ : total) schedule(static)
-    for (int64_t i = 0; i < K; i++) {
-      double v = f64 ? ((const double *)xp)[i] : (double)((const float *)xp)[i];
-      total += sq ? v * v : ab ? fabs(v) : pow(fabs(v), ord);
+  if (K == 1) sk = 1;
+  if (R == 1) sr = 1;
+  size_t es = f64 ? 8 : 4;
+  const char *xp = THTensor_data(x);
+  char *op = THTensor_data(out);
+  bool par = R * K >= TH_PARALLEL_GRAIN && omp_get_max_threads() > 1 && !omp_in_parallel();
+  if (R == 1 && K >= 4 * TH_PARALLEL_GRAIN && par) {
+    /* one long row: fixed chunks (the result does not depend on the thread count) */
+    enum { NCHUNK = 64 };
+    double part[NCHUNK];
+    int64_t chunk = (K + NCHUNK - 1) / NCHUNK;
+#pragma omp parallel for schedule(static)
+    for (int c = 0; c < NCHUNK; c++) {
+      int64_t lo = c * chunk, hi = lo + chunk < K ? lo + chunk : K;
+      part[c] = lo < hi ? norm_part(xp + lo * sk * (int64_t)es, f64, hi - lo, sk, ord)
+                        : (isinf(ord) && ord < 0 ? INFINITY : 0);
     }
-    double r = sq ? sqrt(total) : ab ? total : pow(total, 1.0 / ord);
+    double r = part[0];
+    for (int c = 1; c < NCHUNK; c++) r = norm_combine(r, part[c], ord);
+    r = norm_finish(r, ord);
     if (f64) *(double *)op = r;
     else *(float *)op = (float)r;
     return TH_OK;
   }
-  if (R > 1 && R * K >= TH_PARALLEL_GRAIN && omp_get_max_threads() > 1) {
+  if (sr == 1 && sk != 1) { /* reducing over an outer dim: rows side by side */
+    if (par && R >= 512) {
+      int64_t nblk = (R + 255) / 256;
 #pragma omp parallel for schedule(static)
-    for (int64_t r = 0; r < R; r++) {
-      if (f64) ((double *)op)[r] = norm_row_f64((const double *)xp + r * K, K, ord);
-      else ((float *)op)[r] = norm_row_f32((const float *)xp + r * K, K, ord);
+      for (int64_t bi = 0; bi < nblk; bi++) {
+        int64_t lo = bi * 256, hi = lo + 256 < R ? lo + 256 : R;
+        norm_columns(xp, f64, lo, hi, K, sk, ord, op);
+      }
+    } else {
+      norm_columns(xp, f64, 0, R, K, sk, ord, op);
     }
-  } else {
-    for (int64_t r = 0; r < R; r++) {
-      if (f64) ((double *)op)[r] = norm_row_f64((const double *)xp + r * K, K, ord);
-      else ((float *)op)[r] = norm_row_f32((const float *)xp + r * K, K, ord);
-    }
+    return TH_OK;
   }
+#define NORM_ROW(r)                                                                              \
+  do {                                                                                           \
+    double v = norm_finish(norm_part(xp + (r) * sr * (int64_t)es, f64, K, sk, ord), ord);        \
+    if (f64) ((double *)op)[r] = v;                                                              \
+    else ((float *)op)[r] = (float)v;                                                            \
+  } while (0)
+  if (R > 1 && par) {
+#pragma omp parallel for schedule(static)
+    for (int64_t r = 0; r < R; r++) NORM_ROW(r);
+  } else {
+    for (int64_t r = 0; r < R; r++) NORM_ROW(r);
+  }
+#undef NORM_ROW
   return TH_OK;
 }
 

@@ -742,9 +742,13 @@ THTensor *THLinalg_vectorNorm(THTensor *out, const THTensor *x, double ord, int 
   THKernel k;
   if (THDispatch_get(TH_OP_linalg_vector_norm, dev, &k) != TH_OK) return NULL;
   THTensor *p = THTensor_permute(x, perm), *c = NULL, *c2 = NULL, *r = NULL, *rv = NULL;
-  if (!p || !(c = THTensor_toDtype(p, ct))) goto done;
   int64_t s2[2] = {R, K};
-  if (!(c2 = THTensor_view(c, 2, s2)) || !(r = THTensor_empty(ct, dev, 1, &R))) goto done;
+  if (!p) goto done;
+  /* the kernel reads any (R, K) strides: copy only when the dims do not merge or the dtype
+   * differs */
+  if (p->dtype == ct && !(c2 = THTensor_view(p, 2, s2))) TH_setError("%s", "");
+  if (!c2 && (!(c = THTensor_toDtype(p, ct)) || !(c2 = THTensor_view(c, 2, s2)))) goto done;
+  if (!(r = THTensor_empty(ct, dev, 1, &R))) goto done;
   if (R > 0 && ((THLinalgVectorNormFn)k.fn)(r, c2, ord) != TH_OK) goto done;
   rv = THTensor_view(r, ond, oshape);
 done:

@@ -62,7 +62,7 @@ typedef int (*THLinalgEighFn)(THTensor *a, THTensor *w, bool upper, bool compute
 typedef enum { TH_LSTSQ_GELS, TH_LSTSQ_GELSY, TH_LSTSQ_GELSD, TH_LSTSQ_GELSS } THLstsqDriver;
 typedef int (*THLinalgLstsqFn)(THTensor *a, THTensor *b, double rcond, THLstsqDriver driver,
                                THTensor *rank, THTensor *sv, THTensor *info);
-/* Vector norms of the rows of x (R, K), contiguous, float32 or float64, into out (R),
+/* Vector norms of the rows of x (R, K), any strides, float32 or float64, into out (R),
  * contiguous, same dtype.  ord: any p, 0 (count of non-zeros), +-INFINITY (max/min |x|). */
 typedef int (*THLinalgVectorNormFn)(THTensor *out, const THTensor *x, double ord);
 
@@ -120,9 +120,10 @@ TH_API int THLinalg_svd(const THTensor *a, bool full_matrices, bool compute_uv, 
 /* eigenvalues ascending in *w; eigenvectors (columns) in *v unless v is NULL. */
 TH_API int THLinalg_eigh(const THTensor *a, bool upper, THTensor **w, THTensor **v);
 /* driver: NULL (gelsy) or "gels", "gelsy", "gelsd", "gelss"; rcond < 0: eps * max(m, n).
- * residuals: squared residual norms when m > n, every matrix has full rank and the driver is
- * not gelsy... as PyTorch (see docs/linalg.md); else an empty tensor.  rank: int64, empty for
- * gels.  sv: singular values for gelsd/gelss, else empty. */
+ * b may be one dim short of a (a vector right side).  residuals: the squared residual norms of
+ * each column when m > n, the driver is not gelsy and every matrix has full rank, else an
+ * empty tensor (PyTorch's rule).  rank: int64, empty for gels.  sv: the singular values for
+ * gelsd/gelss, else empty. */
 TH_API int THLinalg_lstsq(const THTensor *a, const THTensor *b, double rcond, const char *driver,
                           THTensor **solution, THTensor **residuals, THTensor **rank,
                           THTensor **sv);
