@@ -60,7 +60,7 @@ static void read_dims(lua_State *L, Call *c, int idx) {
     c->dims[0] = to_dim(L, c, lua_tonumber(L, idx));
     return;
   }
-  if (!(c->flags & S_DIMS) || !lua_istable(L, idx) || lb_totensor(L, idx))
+  if (!lua_istable(L, idx) || lb_totensor(L, idx))
     luaL_error(L, "[%s] dim must be a number%s, got %s", c->name,
                (c->flags & S_DIMS) ? " or a table of numbers" : "", luaL_typename(L, idx));
   int n = (int)lua_objlen(L, idx);
