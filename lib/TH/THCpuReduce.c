@@ -235,6 +235,27 @@ static bool row_task(const RowPlan *P, int64_t ko, int64_t j0, int64_t j1) {
   return true;
 }
 
+/* Chunk c (elements [c*chunk, (c+1)*chunk) of every output) of a row split. */
+static void row_chunk(const RowPlan *P, char *part, int64_t c, int64_t chunk, int64_t space) {
+  const THRedOps *ops = P->ops;
+  size_t asz = (size_t)ops->acc_size;
+  int64_t O = P->KO.total * P->mb;
+  int64_t b = c * chunk, e = b + chunk < space ? b + chunk : space;
+  char *mine = part + (size_t)c * (size_t)O * asz;
+  ops->init(mine, O, P->a);
+  for (int64_t o = 0; o < O; o++) {
+    int64_t ko = o / P->mb, j = o % P->mb;
+    const char *xo = P->x + group_off(&P->KO, ko, NULL, NULL) + j * P->xsb;
+    for (int64_t pos = b; pos < e;) {
+      int64_t r = pos / P->rn, i = pos % P->rn;
+      int64_t len = P->rn - i < e - pos ? P->rn - i : e - pos;
+      ops->row(mine + o * asz, xo + group_off(&P->R, r, NULL, NULL) + i * P->rs, P->rs, len, i,
+               P->a);
+      pos += len;
+    }
+  }
+}
+
 /* Few outputs: the reduced elements of every output are cut into chunks, threads take chunks
  * as they come free, and the chunks' partial accumulators are merged pairwise, in order. */
 static int row_split(const RowPlan *P, int nt) {
@@ -245,22 +266,11 @@ static int row_split(const RowPlan *P, int nt) {
   int64_t nch = split_chunks(space, 1, O, (int64_t)asz, SPLIT_CHUNK, &chunk);
   char *part = malloc((size_t)nch * (size_t)O * asz);
   if (!part) return TH_ERROR;
-#pragma omp parallel for num_threads(nt) schedule(guided) if (nt > 1)
-  for (int64_t c = 0; c < nch; c++) {
-    int64_t b = c * chunk, e = b + chunk < space ? b + chunk : space;
-    char *mine = part + (size_t)c * (size_t)O * asz;
-    ops->init(mine, O, P->a);
-    for (int64_t o = 0; o < O; o++) {
-      int64_t ko = o / P->mb, j = o % P->mb;
-      const char *xo = P->x + group_off(&P->KO, ko, NULL, NULL) + j * P->xsb;
-      for (int64_t pos = b; pos < e;) {
-        int64_t r = pos / P->rn, i = pos % P->rn;
-        int64_t len = P->rn - i < e - pos ? P->rn - i : e - pos;
-        ops->row(mine + o * asz, xo + group_off(&P->R, r, NULL, NULL) + i * P->rs, P->rs, len, i,
-                 P->a);
-        pos += len;
-      }
-    }
+  if (nt > 1) {
+#pragma omp parallel for num_threads(nt) schedule(guided)
+    for (int64_t c = 0; c < nch; c++) row_chunk(P, part, c, chunk, space);
+  } else {
+    for (int64_t c = 0; c < nch; c++) row_chunk(P, part, c, chunk, space);
   }
   merge_tree(ops, part, nch, O, P->a);
   for (int64_t o = 0; o < O; o++) {
@@ -308,13 +318,20 @@ static int run_rows(const THReduceArgs *a, const THRedOps *ops, const Layout *L,
   int64_t chunks = (P.mb + width - 1) / width;
   int64_t tasks = P.KO.total * chunks;
   bool failed = false;
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-  for (int64_t t = 0; t < tasks; t++) {
-    int64_t ko = t / chunks, j0 = (t % chunks) * width;
-    int64_t j1 = j0 + width < P.mb ? j0 + width : P.mb;
-    if (!row_task(&P, ko, j0, j1)) {
+  if (nt > 1) {
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (int64_t t = 0; t < tasks; t++) {
+      int64_t ko = t / chunks, j0 = (t % chunks) * width;
+      int64_t j1 = j0 + width < P.mb ? j0 + width : P.mb;
+      if (!row_task(&P, ko, j0, j1)) {
 #pragma omp atomic write
-      failed = true;
+        failed = true;
+      }
+    }
+  } else {
+    for (int64_t t = 0; t < tasks && !failed; t++) {
+      int64_t ko = t / chunks, j0 = (t % chunks) * width;
+      failed = !row_task(&P, ko, j0, j0 + width < P.mb ? j0 + width : P.mb);
     }
   }
   return failed ? TH_ERROR : TH_OK;
@@ -352,6 +369,28 @@ static bool col_task(const ColPlan *P, int64_t ko, int64_t j0, int64_t j1) {
   return true;
 }
 
+/* Chunk c (rows [c*chunk, (c+1)*chunk) of the reduced space) of a column split. */
+static void col_chunk(const ColPlan *P, char *part, char *scr, int64_t c, int64_t chunk,
+                      int64_t space) {
+  const THRedOps *ops = P->ops;
+  size_t asz = (size_t)ops->acc_size;
+  int64_t O = P->KO.total * P->m;
+  int64_t b = c * chunk, e = b + chunk < space ? b + chunk : space;
+  char *mine = part + (size_t)c * (size_t)O * asz;
+  ops->init(mine, O, P->a);
+  for (int64_t ko = 0; ko < P->KO.total; ko++) {
+    const char *xk = P->x + group_off(&P->KO, ko, NULL, NULL);
+    char *acc = mine + (size_t)(ko * P->m) * asz;
+    for (int64_t pos = b; pos < e;) {
+      int64_t r = pos / P->nrows, i = pos % P->nrows;
+      int64_t len = P->nrows - i < e - pos ? P->nrows - i : e - pos;
+      ops->cols(acc, xk + group_off(&P->R, r, NULL, NULL) + i * P->rstride, P->rstride, len,
+                P->xsb, P->m, i, scr, P->a);
+      pos += len;
+    }
+  }
+}
+
 /* Up to TH_RED_COLS outputs: chunks of whole rows (read sequentially), partial accumulators
  * merged pairwise in order, as in row_split. */
 static int col_split(const ColPlan *P, int nt) {
@@ -367,23 +406,13 @@ static int col_split(const ColPlan *P, int nt) {
     free(scratch);
     return TH_ERROR;
   }
-#pragma omp parallel for num_threads(nt) schedule(guided) if (nt > 1)
-  for (int64_t c = 0; c < nch; c++) {
-    int64_t b = c * chunk, e = b + chunk < space ? b + chunk : space;
-    char *mine = part + (size_t)c * (size_t)O * asz;
-    char *scr = scratch + (size_t)omp_get_thread_num() * (size_t)P->m * ssz;
-    ops->init(mine, O, P->a);
-    for (int64_t ko = 0; ko < P->KO.total; ko++) {
-      const char *xk = P->x + group_off(&P->KO, ko, NULL, NULL);
-      char *acc = mine + (size_t)(ko * P->m) * asz;
-      for (int64_t pos = b; pos < e;) {
-        int64_t r = pos / P->nrows, i = pos % P->nrows;
-        int64_t len = P->nrows - i < e - pos ? P->nrows - i : e - pos;
-        ops->cols(acc, xk + group_off(&P->R, r, NULL, NULL) + i * P->rstride, P->rstride, len,
-                  P->xsb, P->m, i, scr, P->a);
-        pos += len;
-      }
-    }
+  if (nt > 1) {
+#pragma omp parallel for num_threads(nt) schedule(guided)
+    for (int64_t c = 0; c < nch; c++)
+      col_chunk(P, part, scratch + (size_t)omp_get_thread_num() * (size_t)P->m * ssz, c, chunk,
+                space);
+  } else {
+    for (int64_t c = 0; c < nch; c++) col_chunk(P, part, scratch, c, chunk, space);
   }
   merge_tree(ops, part, nch, O, P->a);
   for (int64_t ko = 0; ko < P->KO.total; ko++) {
@@ -444,13 +473,20 @@ static int run_cols(const THReduceArgs *a, const THRedOps *ops, const Layout *L,
   }
   int64_t chunks = (P.m + ch - 1) / ch;
   bool failed = false;
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-  for (int64_t t = 0; t < tasks; t++) {
-    int64_t ko = t / chunks, j0 = (t % chunks) * ch;
-    int64_t j1 = j0 + ch < P.m ? j0 + ch : P.m;
-    if (!col_task(&P, ko, j0, j1)) {
+  if (nt > 1) {
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (int64_t t = 0; t < tasks; t++) {
+      int64_t ko = t / chunks, j0 = (t % chunks) * ch;
+      int64_t j1 = j0 + ch < P.m ? j0 + ch : P.m;
+      if (!col_task(&P, ko, j0, j1)) {
 #pragma omp atomic write
-      failed = true;
+        failed = true;
+      }
+    }
+  } else {
+    for (int64_t t = 0; t < tasks && !failed; t++) {
+      int64_t ko = t / chunks, j0 = (t % chunks) * ch;
+      failed = !col_task(&P, ko, j0, j0 + ch < P.m ? j0 + ch : P.m);
     }
   }
   return failed ? TH_ERROR : TH_OK;

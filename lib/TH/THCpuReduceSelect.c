@@ -155,6 +155,19 @@ static void select_row(const THReduceArgs *a, void *pairs, const char *x, int64_
   if (io) *(int64_t *)io = fl ? ((const PairD *)res)->i : ((const PairI *)res)->i;
 }
 
+/* Output o: its row's offset from the kept dims (row-major), then select_row. */
+static void select_one(const THReduceArgs *a, void *pairs, int64_t o, int nk, const int64_t *ksz,
+                       const int64_t *kxs, const char *xd, int64_t s, int64_t n, char *vd,
+                       char *id) {
+  int64_t rest = o, off = 0;
+  for (int d = nk - 1; d >= 0; d--) {
+    off += (rest % ksz[d]) * kxs[d];
+    rest /= ksz[d];
+  }
+  int64_t es = (int64_t)THDtype_size(a->x->dtype);
+  select_row(a, pairs, xd + off, s, n, vd + o * es, id ? id + o * 8 : NULL);
+}
+
 int THCpuReduce_select(const THReduceArgs *a) {
   const THTensor *x = a->x;
   int64_t es = (int64_t)THDtype_size(x->dtype);
@@ -183,15 +196,12 @@ int THCpuReduce_select(const THReduceArgs *a) {
   if (!buf)
     return TH_setError("[%s] out of memory for %d rows of %lld elements", THOp_info(a->op)->name,
                        nt, (long long)n);
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 16) if (nt > 1)
-  for (int64_t o = 0; o < total; o++) {
-    int64_t rest = o, off = 0;
-    for (int d = nk - 1; d >= 0; d--) {
-      off += (rest % ksz[d]) * kxs[d];
-      rest /= ksz[d];
-    }
-    void *pairs = buf + (size_t)omp_get_thread_num() * row_bytes;
-    select_row(a, pairs, xd + off, s, n, vd + o * es, id ? id + o * 8 : NULL);
+  if (nt > 1) {
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 16)
+    for (int64_t o = 0; o < total; o++)
+      select_one(a, buf + (size_t)omp_get_thread_num() * row_bytes, o, nk, ksz, kxs, xd, s, n, vd, id);
+  } else {
+    for (int64_t o = 0; o < total; o++) select_one(a, buf, o, nk, ksz, kxs, xd, s, n, vd, id);
   }
   free(buf);
   return TH_OK;

@@ -152,11 +152,17 @@ static int cpu_scan(const THScanArgs *a) {
   int64_t chunks = inner == 1 ? 1 : (inner + SCAN_COLS - 1) / SCAN_COLS;
   int64_t tasks = outer * chunks, total = outer * n * inner;
   int nt = omp_in_parallel() || total < 2 * TH_PARALLEL_GRAIN || tasks < 2 ? 1 : omp_get_max_threads();
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-  for (int64_t t = 0; t < tasks; t++) {
-    int64_t o = t / chunks, c0 = (t % chunks) * SCAN_COLS;
-    int64_t c1 = c0 + SCAN_COLS < inner ? c0 + SCAN_COLS : inner;
-    scan_piece(a, o, n, inner, c0, c1);
+  if (nt > 1) {
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (int64_t t = 0; t < tasks; t++) {
+      int64_t o = t / chunks, c0 = (t % chunks) * SCAN_COLS;
+      scan_piece(a, o, n, inner, c0, c0 + SCAN_COLS < inner ? c0 + SCAN_COLS : inner);
+    }
+  } else {
+    for (int64_t t = 0; t < tasks; t++) {
+      int64_t o = t / chunks, c0 = (t % chunks) * SCAN_COLS;
+      scan_piece(a, o, n, inner, c0, c0 + SCAN_COLS < inner ? c0 + SCAN_COLS : inner);
+    }
   }
   return TH_OK;
 }

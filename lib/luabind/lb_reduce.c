@@ -132,54 +132,55 @@ static bool is_options(lua_State *L, int idx) {
   return !list;
 }
 
+/* Reads the options table at idx in one pass; the out= tensors are left on the stack. */
 static void read_options(lua_State *L, Call *c, int idx) {
   unsigned f = c->flags;
+  int out_at = 0, unbiased_at = 0, correction_at = 0;
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-    bool known = k && ((strcmp(k, "dim") == 0 && (f & (S_DIMS | S_DIM1))) ||
-                       (strcmp(k, "keepdim") == 0 && (f & S_KEEPDIM)) ||
-                       (strcmp(k, "dtype") == 0 && (f & S_DTYPE)) ||
-                       (strcmp(k, "out") == 0 && (f & (S_OUT | S_OUT2))) ||
-                       ((strcmp(k, "correction") == 0 || strcmp(k, "unbiased") == 0) &&
-                        (f & S_UNBIASED)) ||
-                       (strcmp(k, "p") == 0 && (f & S_P)));
+    int v = lua_gettop(L);
+    bool known = false;
+    if (k) {
+      if (strcmp(k, "dim") == 0 && (f & (S_DIMS | S_DIM1))) {
+        read_dims(L, c, v);
+        known = true;
+      } else if (strcmp(k, "keepdim") == 0 && (f & S_KEEPDIM)) {
+        if (!lua_isboolean(L, v)) luaL_error(L, "[%s] keepdim must be a boolean", c->name);
+        c->keepdim = lua_toboolean(L, v);
+        known = true;
+      } else if (strcmp(k, "dtype") == 0 && (f & S_DTYPE)) {
+        lua_pushvalue(L, v);
+        c->dtype = read_dtype(L, c, lua_gettop(L));
+        lua_pop(L, 1);
+        known = true;
+      } else if (strcmp(k, "p") == 0 && (f & S_P)) {
+        c->p = read_p(L, c, v);
+        known = true;
+      } else if (strcmp(k, "out") == 0 && (f & (S_OUT | S_OUT2))) {
+        out_at = 1;
+        known = true;
+      } else if (strcmp(k, "unbiased") == 0 && (f & S_UNBIASED)) {
+        if (!lua_isboolean(L, v)) luaL_error(L, "[%s] unbiased must be a boolean", c->name);
+        unbiased_at = lua_toboolean(L, v) ? 2 : 1;
+        known = true;
+      } else if (strcmp(k, "correction") == 0 && (f & S_UNBIASED)) {
+        if (lua_type(L, v) != LUA_TNUMBER) luaL_error(L, "[%s] correction must be a number", c->name);
+        c->correction = lua_tonumber(L, v);
+        correction_at = 1;
+        known = true;
+      }
+    }
     if (!known)
       luaL_error(L, "[%s] unknown option '%s'", c->name, k ? k : luaL_typename(L, -2));
     lua_pop(L, 1);
   }
-  lua_getfield(L, idx, "dim");
-  if (!lua_isnil(L, -1)) read_dims(L, c, lua_gettop(L));
-  lua_pop(L, 1);
-  lua_getfield(L, idx, "keepdim");
-  if (!lua_isnil(L, -1)) {
-    if (!lua_isboolean(L, -1)) luaL_error(L, "[%s] keepdim must be a boolean", c->name);
-    c->keepdim = lua_toboolean(L, -1);
-  }
-  lua_pop(L, 1);
-  lua_getfield(L, idx, "dtype");
-  if (!lua_isnil(L, -1)) c->dtype = read_dtype(L, c, lua_gettop(L));
-  lua_pop(L, 1);
-  lua_getfield(L, idx, "p");
-  if (!lua_isnil(L, -1)) c->p = read_p(L, c, lua_gettop(L));
-  lua_pop(L, 1);
-  lua_getfield(L, idx, "unbiased");
-  lua_getfield(L, idx, "correction");
-  if (!lua_isnil(L, -1)) {
-    if (!lua_isnil(L, -2)) luaL_error(L, "[%s] give correction or unbiased, not both", c->name);
-    if (lua_type(L, -1) != LUA_TNUMBER) luaL_error(L, "[%s] correction must be a number", c->name);
-    c->correction = lua_tonumber(L, -1);
-  } else if (!lua_isnil(L, -2)) {
-    if (!lua_isboolean(L, -2)) luaL_error(L, "[%s] unbiased must be a boolean", c->name);
-    c->correction = lua_toboolean(L, -2) ? 1 : 0;
-  }
-  lua_pop(L, 2);
+  if (unbiased_at && correction_at)
+    luaL_error(L, "[%s] give correction or unbiased, not both", c->name);
+  if (unbiased_at) c->correction = unbiased_at == 2 ? 1 : 0;
+  if (!out_at) return;
   /* out stays on the stack */
   lua_getfield(L, idx, "out");
-  if (lua_isnil(L, -1)) {
-    lua_pop(L, 1);
-    return;
-  }
   bool two = (f & S_OUT2) && (c->have_dims || (f & S_DIM_REQ) || c->op == TH_OP_mode);
   if (!two) {
     if (!(f & S_OUT)) luaL_error(L, "[%s] out= is only supported along a dim", c->name);
