@@ -16,6 +16,14 @@
 #include "THCpuReduce.h"
 
 
+/* The hot vector loops are compiled twice, for AVX2 and for the baseline, and picked at load
+ * time.  Both clones add the same lanes in the same order, so their results are identical. */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && !defined(TH_NO_CLONES)
+#define TH_VEC_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define TH_VEC_CLONES
+#endif
+
 typedef float v8f __attribute__((vector_size(32)));
 typedef double v4d __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
@@ -73,7 +81,7 @@ static inline void ldq_BF16(v4f *v, const th_bfloat16 *p) {
 /* A contiguous row: W-wide vectors, four accumulators, four cascade levels (PyTorch's
  * vectorized inner sum), then the scalar tail and the lanes. */
 #define DEF_CASCADE_ROWV(FN, CTYPE, ACC, VT, W, LDV, LDS, TV, TS)                     \
-  static ACC FN(const CTYPE *x, int64_t n) {                                          \
+  TH_VEC_CLONES static ACC FN(const CTYPE *x, int64_t n) {                                          \
     const int64_t nv = n / W, nq = nv / 4;                                            \
     VT acc[4][4];                                                                     \
     memset(acc, 0, sizeof acc);                                                       \
@@ -125,7 +133,7 @@ static inline void ldq_BF16(v4f *v, const th_bfloat16 *p) {
 /* The same cascade, leaving the W lane sums (lane k: elements k mod W), for column sums of
  * densely packed rows whose width divides W. */
 #define DEF_CASCADE_LANES(FN, CTYPE, ACC, VT, W, LDV, LDS, TV, TS)                     \
-  static void FN(const CTYPE *x, int64_t n, ACC *lanes) {                                          \
+  TH_VEC_CLONES static void FN(const CTYPE *x, int64_t n, ACC *lanes) {                                          \
     const int64_t nv = n / W, nq = nv / 4;                                            \
     VT acc[4][4];                                                                     \
     memset(acc, 0, sizeof acc);                                                       \
@@ -213,8 +221,8 @@ static inline void ldq_BF16(v4f *v, const th_bfloat16 *p) {
 /* A block of nrows rows into m <= TH_RED_COLS column sums, cascaded along the rows (PyTorch's
  * vectorized outer sum); contiguous columns vectorise as plain elementwise adds. */
 #define DEF_CASCADE_COLS(FN, CTYPE, ACC, LDS, TS)                                     \
-  static void FN(ACC *out, const char *x, int64_t rs, int64_t nrows, int64_t cs,      \
-                 int64_t m, ACC *scratch) {                                           \
+  TH_VEC_CLONES static void FN(ACC *out, const char *x, int64_t rs, int64_t nrows,    \
+                               int64_t cs, int64_t m, ACC *scratch) {                                           \
     ACC *lv[4] = {scratch, scratch + m, scratch + 2 * m, scratch + 3 * m};            \
     for (int l = 0; l < 4; l++)                                                       \
       for (int64_t j = 0; j < m; j++) lv[l][j] = 0;                                   \
@@ -414,7 +422,7 @@ TH_FORALL_DTYPES(DEF_PROD)
 
 /* A contiguous float row: vector compare-and-blend, NaN tracked in a mask. */
 #define DEF_EXT_ROWV(FN, CTYPE, ACC, VT, IT, W, LDV, LDS, VA, SA, CMP)                        \
-  static ACC FN(const CTYPE *x, int64_t n, ACC r) {                                           \
+  TH_VEC_CLONES static ACC FN(const CTYPE *x, int64_t n, ACC r) {                                           \
     VT b0, b1;                                                                                \
     for (int k = 0; k < W; k++) b0[k] = b1[k] = r;                                            \
     IT nanm = {0};                                                                            \
@@ -837,7 +845,7 @@ static inline v4f vexp4(v4f x) {
 
 /* A contiguous row of float-accumulated dtypes: vector max, then vector exp sums per block. */
 #define DEF_LSE_FAST(ID, CTYPE)                                                               \
-  static void lsefast_##ID(void *acc, const CTYPE *x, int64_t n) {                            \
+  TH_VEC_CLONES static void lsefast_##ID(void *acc, const CTYPE *x, int64_t n) {                            \
     for (int64_t b = 0; b < n; b += VAR_BLOCK) {                                              \
       int64_t len = n - b < VAR_BLOCK ? n - b : VAR_BLOCK;                                    \
       const CTYPE *xb = x + b;                                                                \
