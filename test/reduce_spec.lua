@@ -1425,4 +1425,24 @@ describe('arguments', function()
     same(x:argmin(1, true), 'tensor([[2, 1]])')
     same(select(2, x:min(1)), 'tensor([2, 1])')
   end)
+  it('results do not depend on the number of threads', function()
+    local x = torch.linspace(-3, 7, 3000000) * 1000
+    local saved = torch.get_num_threads()
+    local function run(nt)
+      torch.set_num_threads(nt)
+      local r = {}
+      for _, shape in ipairs({{3000000}, {3000, 1000}, {1000, 3000}, {300000, 10}, {10, 300000}}) do
+        local v = x:view(shape)
+        for _, y in ipairs({v:sum(), v:sum(1), v:mean(-1), v:norm(), v:var(1), v:logsumexp(-1),
+                            v:amax(1), v:argmax(), v:t():sum(1), v:cumsum(1)}) do
+          r[#r + 1] = y
+        end
+      end
+      return r
+    end
+    local ok, a, b = pcall(function() return run(1), run(4) end)
+    torch.set_num_threads(saved)
+    assert(ok, a)
+    for i = 1, #a do assert.is_true(a[i]:eq(b[i]):all():item(), 'result ' .. i) end
+  end)
 end)
