@@ -47,25 +47,28 @@ local function check_options(fname, opts, extra)
 end
 
 -- Splits (sizes..., opts) into a sizes table and an options table.
+-- The arguments are packed into a table rather than walked with select(i, ...): LuaJIT 2.1's
+-- trace compiler has been seen to mis-handle that pattern here (sizes came back empty).
 local function sizes_and_options(fname, ...)
+  local args = { ... }
   local n = select('#', ...)
   if n == 0 then
     torch._error(string.format('[%s] expected sizes (numbers, a table or a torch.Size)', fname))
   end
-  local last = select(n, ...)
+  local last = args[n]
   local opts = {}
-  if n > 0 and (is_options(last) or (type(last) == 'table' and next(last) == nil and n > 1)) then
+  if is_options(last) or (type(last) == 'table' and next(last) == nil and n > 1) then
     opts = last
     n = n - 1
   end
-  local first = ...
+  local first = args[1]
   local sizes
   if n == 1 and type(first) == 'table' then
     sizes = first
   else
     sizes = {}
     for i = 1, n do
-      local s = select(i, ...)
+      local s = args[i]
       if type(s) ~= 'number' then
         torch._error(string.format('[%s] sizes must be numbers, a table or a torch.Size; argument %d is a %s',
           fname, i, type(s)))
