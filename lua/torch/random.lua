@@ -130,15 +130,17 @@ local function finish(fname, t, opts)
 end
 
 -- Splits (sizes..., opts) into a sizes table and the options.
+-- Arguments are packed into a table, not walked with select(i, ...) (see creation.lua).
 local function sizes_and_options(fname, allowed, ...)
+  local args = { ... }
   local n = select('#', ...)
-  local last = n > 0 and select(n, ...) or nil
+  local last = args[n]
   local opts
   if n > 1 and type(last) == 'table' and (is_options(last) or (next(last) == nil and getmetatable(last) == nil)) then
     opts = last
     n = n - 1
   end
-  local first = ...
+  local first = args[1]
   local sizes
   if n == 1 and type(first) == 'table' and not is_tensor(first) then
     sizes = first
@@ -147,7 +149,7 @@ local function sizes_and_options(fname, allowed, ...)
   else
     sizes = {}
     for i = 1, n do
-      local s = select(i, ...)
+      local s = args[i]
       if type(s) ~= 'number' then
         torch._error(string.format('[%s] sizes must be numbers, a table or a torch.Size; argument %d is a %s',
           fname, i, type(s)))
