@@ -17,12 +17,6 @@ local known_options = {
   pin_memory = true, memory_format = true,
 }
 
-local function is_options(t)
-  if type(t) ~= 'table' or is_tensor(t) or getmetatable(t) == torch._Size then return false end
-  if t[1] ~= nil then return false end
-  return next(t) ~= nil
-end
-
 local function check_options(fname, opts, extra)
   for k in pairs(opts) do
     if not known_options[k] and not (extra and extra[k]) then
@@ -46,36 +40,41 @@ local function check_options(fname, opts, extra)
   end
 end
 
--- Splits (sizes..., opts) into a sizes table and an options table.
--- The arguments are packed into a table rather than walked with select(i, ...): LuaJIT 2.1's
--- trace compiler has been seen to mis-handle that pattern here (sizes came back empty).
-local function sizes_and_options(fname, ...)
+-- Splits (sizes..., opts) into a sizes table and the trailing options table (nil when there
+-- is none); every function that takes sizes uses it (here and in random.lua).  Sizes come as
+-- numbers, one table or a torch.Size.  The arguments are packed into a table rather than walked
+-- with select(i, ...): LuaJIT 2.1's trace compiler was seen to mis-handle that pattern here
+-- (sizes came back empty).
+function torch._split_sizes(fname, ...)
   local args = { ... }
   local n = select('#', ...)
-  if n == 0 then
-    torch._error(string.format('[%s] expected sizes (numbers, a table or a torch.Size)', fname))
-  end
   local last = args[n]
-  local opts = {}
-  if is_options(last) or (type(last) == 'table' and next(last) == nil and n > 1) then
+  local opts
+  if n > 1 and type(last) == 'table' and not is_tensor(last) and getmetatable(last) == nil
+    and last[1] == nil then
     opts = last
     n = n - 1
   end
   local first = args[1]
-  local sizes
-  if n == 1 and type(first) == 'table' then
-    sizes = first
-  else
-    sizes = {}
-    for i = 1, n do
-      local s = args[i]
-      if type(s) ~= 'number' then
-        torch._error(string.format('[%s] sizes must be numbers, a table or a torch.Size; argument %d is a %s',
-          fname, i, type(s)))
-      end
-      sizes[i] = s
-    end
+  if n == 1 and type(first) == 'table' and not is_tensor(first) then return first, opts end
+  if n == 0 then
+    torch._error(string.format('[%s] expected sizes (numbers, a table or a torch.Size)', fname))
   end
+  local sizes = {}
+  for i = 1, n do
+    local v = args[i]
+    if type(v) ~= 'number' then
+      torch._error(string.format('[%s] sizes must be numbers, a table or a torch.Size; argument %d is a %s',
+        fname, i, type(v)))
+    end
+    sizes[i] = v
+  end
+  return sizes, opts
+end
+
+local function sizes_and_options(fname, ...)
+  local sizes, opts = torch._split_sizes(fname, ...)
+  opts = opts or {}
   check_options(fname, opts)
   return sizes, opts
 end

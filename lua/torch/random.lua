@@ -109,6 +109,10 @@ local function resolve(fname, opts, default)
       tostring(dtype), tostring(opts.out.dtype)))
   end
   local dev = opts.device ~= nil and torch.device(opts.device) or nil
+  if dev and not core.device_available(dev._type) then
+    torch._error(string.format('[%s] device %s is not available: this build has no %s backend',
+      fname, tostring(dev), dev.type:upper()))
+  end
   return dtype, dev and dev._type or 0, dev and dev._index or 0
 end
 
@@ -129,34 +133,8 @@ local function finish(fname, t, opts)
   return t
 end
 
--- Splits (sizes..., opts) into a sizes table and the options.
--- Arguments are packed into a table, not walked with select(i, ...) (see creation.lua).
 local function sizes_and_options(fname, allowed, ...)
-  local args = { ... }
-  local n = select('#', ...)
-  local last = args[n]
-  local opts
-  if n > 1 and type(last) == 'table' and (is_options(last) or (next(last) == nil and getmetatable(last) == nil)) then
-    opts = last
-    n = n - 1
-  end
-  local first = args[1]
-  local sizes
-  if n == 1 and type(first) == 'table' and not is_tensor(first) then
-    sizes = first
-  elseif n == 0 then
-    torch._error(string.format('[%s] expected sizes (numbers, a table or a torch.Size)', fname))
-  else
-    sizes = {}
-    for i = 1, n do
-      local s = args[i]
-      if type(s) ~= 'number' then
-        torch._error(string.format('[%s] sizes must be numbers, a table or a torch.Size; argument %d is a %s',
-          fname, i, type(s)))
-      end
-      sizes[i] = s
-    end
-  end
+  local sizes, opts = torch._split_sizes(fname, ...)
   return sizes, check_options(fname, opts, allowed)
 end
 
