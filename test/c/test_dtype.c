@@ -9,18 +9,7 @@
 #include <string.h>
 #include "TH.h"
 
-static int failures = 0, checks = 0;
-
-#define CHECK(cond, ...)                                                   \
-  do {                                                                     \
-    checks++;                                                              \
-    if (!(cond)) {                                                         \
-      failures++;                                                          \
-      fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);      \
-      fprintf(stderr, __VA_ARGS__);                                        \
-      fprintf(stderr, "\n");                                               \
-    }                                                                      \
-  } while (0)
+#include "th_check.h"
 
 static uint32_t float_bits(float f) {
   uint32_t u;

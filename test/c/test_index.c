@@ -12,21 +12,7 @@
 #include "TH.h"
 #include "THIndex.h"
 
-static int failures = 0, checks = 0;
-static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
-
-#define CHECK(cond, ...)                                                   \
-  do {                                                                     \
-    pthread_mutex_lock(&report_lock);                                      \
-    checks++;                                                              \
-    if (!(cond)) {                                                         \
-      failures++;                                                          \
-      fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);      \
-      fprintf(stderr, __VA_ARGS__);                                        \
-      fprintf(stderr, "\n");                                               \
-    }                                                                      \
-    pthread_mutex_unlock(&report_lock);                                    \
-  } while (0)
+#include "th_check.h"
 
 /* 0, 1, 2, ... in a new tensor of dtype and shape */
 static THTensor *iota(THDtype dt, int ndim, const int64_t *sizes) {

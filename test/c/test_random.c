@@ -11,21 +11,7 @@
 #include <string.h>
 #include "THRandom.h"
 
-static int failures = 0, checks = 0;
-static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
-
-#define CHECK(cond, ...)                                                   \
-  do {                                                                     \
-    pthread_mutex_lock(&report_lock);                                      \
-    checks++;                                                              \
-    if (!(cond)) {                                                         \
-      failures++;                                                          \
-      fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);      \
-      fprintf(stderr, __VA_ARGS__);                                        \
-      fprintf(stderr, "\n");                                               \
-    }                                                                      \
-    pthread_mutex_unlock(&report_lock);                                    \
-  } while (0)
+#include "th_check.h"
 
 static void test_engine(void) {
   /* std::mt19937's reference: the 10000th output after seeding with 5489 */

@@ -10,21 +10,7 @@
 #include "TH.h"
 #include "THSort.h"
 
-static int failures = 0, checks = 0;
-static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
-
-#define CHECK(cond, ...)                                                   \
-  do {                                                                     \
-    pthread_mutex_lock(&report_lock);                                      \
-    checks++;                                                              \
-    if (!(cond)) {                                                         \
-      failures++;                                                          \
-      fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);      \
-      fprintf(stderr, __VA_ARGS__);                                        \
-      fprintf(stderr, "\n");                                               \
-    }                                                                      \
-    pthread_mutex_unlock(&report_lock);                                    \
-  } while (0)
+#include "th_check.h"
 
 static THTensor *f32(int64_t n, const float *v) {
   THTensor *t = THTensor_empty(TH_F32, TH_CPU, 1, &n);

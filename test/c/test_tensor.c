@@ -9,21 +9,7 @@
 #include <string.h>
 #include "TH.h"
 
-static int failures = 0, checks = 0;
-static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
-
-#define CHECK(cond, ...)                                                   \
-  do {                                                                     \
-    pthread_mutex_lock(&report_lock);                                      \
-    checks++;                                                              \
-    if (!(cond)) {                                                         \
-      failures++;                                                          \
-      fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);      \
-      fprintf(stderr, __VA_ARGS__);                                        \
-      fprintf(stderr, "\n");                                               \
-    }                                                                      \
-    pthread_mutex_unlock(&report_lock);                                    \
-  } while (0)
+#include "th_check.h"
 
 static bool same_i64(int n, const int64_t *a, const int64_t *b) {
   for (int i = 0; i < n; i++)
