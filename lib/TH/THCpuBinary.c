@@ -260,13 +260,13 @@ TH_FORALL_INT_DTYPES(DEF_SHIFTS)
  * Integers compare in double. */
 static inline bool th_isclose(double a, double b, const THOpParams *p) {
   if (a == b) return true;
-  if (p->alpha.i && a != a && b != b) return true;
+  if (p->gamma.i && a != a && b != b) return true;
   double diff = fabs(a - b);
   return isfinite(diff) && diff <= p->beta.f + fabs(p->alpha.f * b);
 }
 static inline bool th_isclosef(float a, float b, const THOpParams *p) {
   if (a == b) return true;
-  if (p->alpha.i && a != a && b != b) return true;
+  if (p->gamma.i && a != a && b != b) return true;
   float diff = fabsf(a - b);
   return isfinite(diff) && diff <= (float)p->beta.f + fabsf((float)p->alpha.f * b);
 }

@@ -231,11 +231,9 @@ DEF_ARRAYS(round, {
   }
 })
 
-/* NaN -> alpha.f, +inf -> beta.f, -inf -> the double in alpha.i's bits (THPointwise.h). */
+/* NaN -> alpha.f, +inf -> beta.f, -inf -> gamma.f (THPointwise.h). */
 DEF_ARRAYS(nan_to_num, {
-  double neg;
-  memcpy(&neg, &p->alpha.i, sizeof neg);
-  const T vnan = (T)p->alpha.f, vpos = (T)p->beta.f, vneg = (T)neg;
+  const T vnan = (T)p->alpha.f, vpos = (T)p->beta.f, vneg = (T)p->gamma.f;
   for (int64_t i = 0; i < n; i++) {
     T v = x[i];
     y[i] = v != v ? vnan : (v == (T)INFINITY ? vpos : (v == -(T)INFINITY ? vneg : v));

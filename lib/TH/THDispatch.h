@@ -68,10 +68,12 @@ typedef struct {
 typedef struct {
   THScalar alpha; /* add/sub's alpha, or an op's first scalar parameter */
   THScalar beta;  /* an op's second scalar parameter (e.g. clamp's max) */
+  THScalar gamma; /* a third one (nan_to_num's -inf replacement, isclose's equal_nan) */
 } THOpParams;
 
-/* Default parameters: alpha = beta = 1. */
-#define TH_OPPARAMS_DEFAULT ((THOpParams){{TH_KIND_INT, 1, 1}, {TH_KIND_INT, 1, 1}})
+/* Default parameters: alpha = beta = gamma = 1. */
+#define TH_OPPARAMS_DEFAULT \
+  ((THOpParams){{TH_KIND_INT, 1, 1}, {TH_KIND_INT, 1, 1}, {TH_KIND_INT, 1, 1}})
 
 /* A 1-D inner loop over n elements: data[k] advances by strides[k] bytes per element. */
 typedef void (*THLoop)(char **data, const int64_t *strides, int64_t n, const THOpParams *p);

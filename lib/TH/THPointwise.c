@@ -73,8 +73,8 @@ THTensor *THTensor_round(THTensor *out, bool inplace, THArg a, int64_t decimals)
 THOpParams THPointwise_nanToNumParams(double nan, double posinf, double neginf) {
   THOpParams p = TH_OPPARAMS_DEFAULT;
   p.alpha = (THScalar){TH_KIND_FLOAT, nan, 0};
-  memcpy(&p.alpha.i, &neginf, sizeof neginf);
   p.beta = (THScalar){TH_KIND_FLOAT, posinf, 0};
+  p.gamma = (THScalar){TH_KIND_FLOAT, neginf, 0};
   return p;
 }
 
@@ -275,7 +275,8 @@ THTensor *THTensor_isclose(THTensor *out, const THTensor *a, const THTensor *b, 
     return NULL;
   }
   THOpParams p = TH_OPPARAMS_DEFAULT;
-  p.alpha = (THScalar){TH_KIND_FLOAT, rtol, equal_nan ? 1 : 0};
+  p.alpha = (THScalar){TH_KIND_FLOAT, rtol, 0};
+  p.gamma = (THScalar){TH_KIND_INT, equal_nan ? 1 : 0, equal_nan ? 1 : 0};
   p.beta = (THScalar){TH_KIND_FLOAT, atol, 0};
   THArg args[2] = {THArg_tensor(a), THArg_tensor(b)};
   return THMath_pointwise(TH_OP_isclose, out, false, 2, args, &p);

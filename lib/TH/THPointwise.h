@@ -11,9 +11,8 @@
  * Kernel parameters (THOpParams) of these rows, for backends that implement them:
  *   logit       alpha.f = eps (< 0: no clamping)
  *   round       alpha.i = decimals
- *   nan_to_num  alpha.f = replacement for NaN, beta.f = for +inf, and for -inf the double
- *               whose bit pattern is alpha.i (see THPointwise_nanToNumParams)
- *   isclose     alpha.f = rtol, beta.f = atol, alpha.i = equal_nan (0 or 1)
+ *   nan_to_num  alpha.f = replacement for NaN, beta.f = for +inf, gamma.f = for -inf
+ *   isclose     alpha.f = rtol, beta.f = atol, gamma.i = equal_nan (0 or 1)
  *   addcmul / addcdiv   alpha = value (.f, and .i truncated for integer dtypes)
  *   where       operand 1 is the condition.  When it is bool and x, y and the output share
  *               another dtype, the kernel registered for bool is called with alpha.i = that
