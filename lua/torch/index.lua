@@ -12,10 +12,8 @@ local core = torch._core
 local Tensor = torch.Tensor
 local is_tensor = torch.is_tensor
 
-local function fail(msg)
-  if torch._error then torch._error(msg) end
-  error(msg, 3)
-end
+-- errors point at the user's line (torch._error skips this package's frames)
+local fail = torch._error
 
 local function is_options(t)
   return type(t) == 'table' and not is_tensor(t) and getmetatable(t) ~= torch._Size
