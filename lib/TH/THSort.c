@@ -85,8 +85,20 @@ static THTensor *out_finish(THTensor *out, THTensor *target) {
   return out;
 }
 
-/* Hands the two results of a values+indices op to the caller (or drops the unwanted ones). */
-static int give_pair(THTensor *v, THTensor *i, THTensor **values, THTensor **indices) {
+/* Ends a values+indices op: on success moves the results into out= where given and hands
+ * them to the caller (dropping unwanted ones); on failure (rc) frees both. */
+static int give_pair(int rc, THTensor *values_out, THTensor *indices_out, THTensor *v,
+                     THTensor *i, THTensor **values, THTensor **indices) {
+  if (rc == TH_OK) {
+    v = out_finish(values_out, v);
+    i = v ? out_finish(indices_out, i) : (THTensor_free(i), NULL);
+    if (!i) rc = TH_ERROR;
+  }
+  if (rc != TH_OK) {
+    THTensor_free(v);
+    THTensor_free(i);
+    return TH_ERROR;
+  }
   if (values) *values = v;
   else THTensor_free(v);
   if (indices) *indices = i;
@@ -115,18 +127,9 @@ int THTensor_sort(const THTensor *x, int dim, bool descending, bool stable, THTe
     return TH_ERROR;
   THTensor *v = out_target(values_out, x->dtype, dev, x->ndim, x->size, x);
   THTensor *i = v ? out_target(indices_out, TH_I64, dev, x->ndim, x->size, x) : NULL;
-  if (!i || (THTensor_numel(x) > 0 && ((THSortKernel)fn)(v, i, x, d, descending, stable) != TH_OK)) {
-    THTensor_free(v);
-    THTensor_free(i);
-    return TH_ERROR;
-  }
-  v = out_finish(values_out, v);
-  i = v ? out_finish(indices_out, i) : (THTensor_free(i), NULL);
-  if (!i) {
-    THTensor_free(v);
-    return TH_ERROR;
-  }
-  return give_pair(v, i, values, indices);
+  int rc = !i ? TH_ERROR
+           : THTensor_numel(x) > 0 ? ((THSortKernel)fn)(v, i, x, d, descending, stable) : TH_OK;
+  return give_pair(rc, values_out, indices_out, v, i, values, indices);
 }
 
 THTensor *THTensor_argsort(const THTensor *x, int dim, bool descending, bool stable) {
@@ -159,19 +162,9 @@ int THTensor_topk(const THTensor *x, int64_t k, int dim, bool largest, bool sort
   else k = 1; /* a 0-dim tensor gives itself, as in PyTorch (even for k = 0) */
   THTensor *v = out_target(values_out, x->dtype, dev, x->ndim, sizes, x);
   THTensor *i = v ? out_target(indices_out, TH_I64, dev, x->ndim, sizes, x) : NULL;
-  if (!i || (THTensor_numel(v) > 0 &&
-             ((THTopkKernel)fn)(v, i, x, d, k, largest, sorted) != TH_OK)) {
-    THTensor_free(v);
-    THTensor_free(i);
-    return TH_ERROR;
-  }
-  v = out_finish(values_out, v);
-  i = v ? out_finish(indices_out, i) : (THTensor_free(i), NULL);
-  if (!i) {
-    THTensor_free(v);
-    return TH_ERROR;
-  }
-  return give_pair(v, i, values, indices);
+  int rc = !i ? TH_ERROR
+           : THTensor_numel(v) > 0 ? ((THTopkKernel)fn)(v, i, x, d, k, largest, sorted) : TH_OK;
+  return give_pair(rc, values_out, indices_out, v, i, values, indices);
 }
 
 /* ======================================================================= kthvalue */
@@ -211,18 +204,7 @@ int THTensor_kthvalue(const THTensor *x, int64_t k, int dim, bool keepdim, THTen
       THTensor_free(ki);
     }
   }
-  if (rc != TH_OK) {
-    THTensor_free(v);
-    THTensor_free(i);
-    return TH_ERROR;
-  }
-  v = out_finish(values_out, v);
-  i = v ? out_finish(indices_out, i) : (THTensor_free(i), NULL);
-  if (!i) {
-    THTensor_free(v);
-    return TH_ERROR;
-  }
-  return give_pair(v, i, values, indices);
+  return give_pair(rc, values_out, indices_out, v, i, values, indices);
 }
 
 /* ======================================================================= unique */
