@@ -15,5 +15,7 @@
 #include "THIndex.h"
 #include "THSort.h"
 #include "THRandom.h"
+#include "autograd/THAutograd.h"
+#include "autograd/THAutogradViews.h"
 
 #endif

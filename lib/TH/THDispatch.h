@@ -39,6 +39,7 @@ typedef enum {
   TH_KIND_INDEX,  /* gather/scatter/select-by-index/joining family */
   TH_KIND_SORT,   /* sorting and searching */
   TH_KIND_RANDOM, /* random number generation */
+  TH_KIND_VIEW,   /* views and copies made in THTensor.c: no kernel, rows for autograd */
 } THOpKind;
 
 typedef struct {

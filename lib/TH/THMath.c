@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "THMath.h"
+#include "autograd/THNode.h"
 
 /* ======================================================================= promotion */
 
@@ -222,8 +223,8 @@ static int quick_result_type(int n, const THArg *args) {
   return dt;
 }
 
-THTensor *THMath_pointwise(THOp op, THTensor *out, bool inplace, int n, const THArg *args,
-                           const THOpParams *params) {
+static THTensor *pointwise_run(THOp op, THTensor *out, bool inplace, int n, const THArg *args,
+                               const THOpParams *params) {
   const THOpInfo *info = THOp_info(op);
   int quick = quick_result_type(n, args);
   THDtype result = quick >= 0 ? (THDtype)quick : THMath_resultType(n, args);
@@ -299,6 +300,22 @@ fail:
   THTensor_free(target);
   for (int i = 0; i < n; i++) THTensor_free(owned[i]);
   return result_t;
+}
+
+/* The recorded entry: checks autograd's rules for in-place and out= before writing, then
+ * gives the result its node (formulas in autograd/THDerivPointwise.c). */
+THTensor *THMath_pointwise(THOp op, THTensor *out, bool inplace, int n, const THArg *args,
+                           const THOpParams *params) {
+  if (TH_LIKELY(!THAutograd_wantedArgs(n, args))) return pointwise_run(op, out, inplace, n, args, params);
+  const char *name = THOp_info(op)->name;
+  if (inplace && THAutograd_checkInplace(name, args[0].t) != TH_OK) return NULL;
+  if (out && !inplace && THAutograd_checkOut(name, out) != TH_OK) return NULL;
+  THTensor *r = pointwise_run(op, out, inplace, n, args, params);
+  if (r && THAutograd_recordPointwise(op, n, args, r, inplace, params) != TH_OK) {
+    THTensor_free(r);
+    return NULL;
+  }
+  return r;
 }
 
 static THOpParams alpha_params(double alpha) {

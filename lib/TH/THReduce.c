@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 #include "THReduce.h"
+#include "autograd/THNode.h"
 
 /* ======================================================================= helpers */
 
@@ -126,8 +127,9 @@ static int n_outputs(THOp op, bool all) {
   }
 }
 
-int THReduce_run(THOp op, const THTensor *x, int ndims, const int *dims, bool keepdim, int dtype,
-                 double p, double correction, THTensor *const *outs, THTensor **results) {
+static int reduce_run(THOp op, const THTensor *x, int ndims, const int *dims, bool keepdim,
+                      int dtype, double p, double correction, THTensor *const *outs,
+                      THTensor **results) {
   const THOpInfo *info = THOp_info(op);
   const char *name = info->name;
   char sbuf[TH_SHAPE_STRLEN];
@@ -325,6 +327,39 @@ done:
   }
   THTensor_free(xc);
   return rc;
+}
+
+/* The recorded entry: the node gets ints {keepdim, mask of reduced dims (0: all), nout} and
+ * params {alpha = p, beta = correction}; the formulas are in autograd/THDerivReduce.c. */
+int THReduce_run(THOp op, const THTensor *x, int ndims, const int *dims, bool keepdim, int dtype,
+                 double p, double correction, THTensor *const *outs, THTensor **results) {
+  bool rec = THAutograd_wanted(1, &x);
+  if (rec && outs && (outs[0] || outs[1]) && THAutograd_checkOut(THOp_info(op)->name, x) != TH_OK)
+    return TH_ERROR;
+  if (reduce_run(op, x, ndims, dims, keepdim, dtype, p, correction, outs, results) != TH_OK)
+    return TH_ERROR;
+  if (!rec) return TH_OK;
+  const THDerivative *row;
+  int nout = n_outputs(op, ndims <= 0);
+  int64_t mask = 0;
+  for (int i = 0; i < ndims && ndims > 0; i++) {
+    int d = dims[i] < 0 ? dims[i] + (x->ndim ? x->ndim : 1) : dims[i];
+    mask |= (int64_t)1 << d;
+  }
+  int64_t ints[3] = {keepdim, mask, nout};
+  THOpParams prm = TH_OPPARAMS_DEFAULT;
+  prm.alpha.kind = prm.beta.kind = TH_KIND_FLOAT;
+  prm.alpha.f = p;
+  prm.beta.f = correction;
+  THRecordArgs a = {.params = &prm, .ints = ints, .nints = 3};
+  if (THAutograd_rowFor(op, &row) == TH_OK &&
+      (!row || THAutograd_record(row, 1, &x, nout, results, &a) == TH_OK))
+    return TH_OK;
+  for (int k = 0; k < nout; k++) {
+    THTensor_free(results[k]);
+    results[k] = NULL;
+  }
+  return TH_ERROR;
 }
 
 /* ======================================================================= named forms */

@@ -353,7 +353,7 @@ static int lb_view(lua_State *L) {
   int n;
   lb_checktensor(L, 1);
   lb_checksizes(L, 2, &n, sizes);
-  VIEW_PROLOGUE = THTensor_view(t, n, sizes);
+  VIEW_PROLOGUE = THAutograd_view(t, n, sizes);
   VIEW_EPILOGUE;
 }
 
@@ -362,13 +362,13 @@ static int lb_reshape(lua_State *L) {
   int n;
   lb_checktensor(L, 1);
   lb_checksizes(L, 2, &n, sizes);
-  VIEW_PROLOGUE = THTensor_reshape(t, n, sizes);
+  VIEW_PROLOGUE = THAutograd_reshape(t, n, sizes);
   VIEW_EPILOGUE;
 }
 
 static int lb_transpose(lua_State *L) {
   int d0 = lb_checkdim(L, 2), d1 = lb_checkdim(L, 3);
-  VIEW_PROLOGUE = THTensor_transpose(t, d0, d1);
+  VIEW_PROLOGUE = THAutograd_transpose(t, d0, d1);
   VIEW_EPILOGUE;
 }
 
@@ -379,8 +379,8 @@ static int lb_t(lua_State *L) {
     return luaL_error(L, "[t] expects a tensor with <= 2 dimensions, but got shape %s",
                       TH_formatShape(buf, x->ndim, x->size));
   }
-  VIEW_PROLOGUE = x->ndim < 2 ? THTensor_asStrided(t, t->ndim, t->size, t->stride, t->offset)
-                              : THTensor_transpose(t, 0, 1);
+  VIEW_PROLOGUE = x->ndim < 2 ? THAutograd_view(t, t->ndim, t->size)
+                              : THAutograd_transpose(t, 0, 1);
   VIEW_EPILOGUE;
 }
 
@@ -396,35 +396,35 @@ static int lb_permute(lua_State *L) {
     if (raw[i] == 0) return luaL_error(L, "[permute] dimension 0 is invalid: dimensions are 1-based");
     dims[i] = raw[i] > 0 ? (int)raw[i] - 1 : (int)raw[i];
   }
-  VIEW_PROLOGUE = THTensor_permute(t, dims);
+  VIEW_PROLOGUE = THAutograd_permute(t, dims);
   VIEW_EPILOGUE;
 }
 
 static int lb_narrow(lua_State *L) {
   int d = lb_checkdim(L, 2);
   int64_t start = lb_checkindex(L, 3), len = lb_checkint(L, 4);
-  VIEW_PROLOGUE = THTensor_narrow(t, d, start, len);
+  VIEW_PROLOGUE = THAutograd_narrow(t, d, start, len);
   VIEW_EPILOGUE;
 }
 
 static int lb_select(lua_State *L) {
   int d = lb_checkdim(L, 2);
   int64_t i = lb_checkindex(L, 3);
-  VIEW_PROLOGUE = THTensor_select(t, d, i);
+  VIEW_PROLOGUE = THAutograd_select(t, d, i);
   VIEW_EPILOGUE;
 }
 
 static int lb_squeeze(lua_State *L) {
   bool all = lua_isnoneornil(L, 2);
   int d = all ? 0 : lb_checkdim(L, 2);
-  VIEW_PROLOGUE = all ? THTensor_squeeze(t) : THTensor_squeezeDim(t, d);
+  VIEW_PROLOGUE = all ? THAutograd_squeeze(t) : THAutograd_squeezeDim(t, d);
   VIEW_EPILOGUE;
 }
 
 static int lb_unsqueeze(lua_State *L) {
   /* unsqueeze(x, d): the new dim has position d in the result (1-based, -1 = last) */
   int d = lb_checkdim(L, 2);
-  VIEW_PROLOGUE = THTensor_unsqueeze(t, d);
+  VIEW_PROLOGUE = THAutograd_unsqueeze(t, d);
   VIEW_EPILOGUE;
 }
 
@@ -440,21 +440,21 @@ static int lb_expand(lua_State *L) {
     lb_checksizes(L, 2, &n, sizes);
   }
   (void)x;
-  VIEW_PROLOGUE = THTensor_expand(t, n, sizes);
+  VIEW_PROLOGUE = THAutograd_expand(t, n, sizes);
   VIEW_EPILOGUE;
 }
 
 static int lb_flatten(lua_State *L) {
   int s = lua_isnoneornil(L, 2) ? 0 : lb_checkdim(L, 2);
   int e = lua_isnoneornil(L, 3) ? -1 : lb_checkdim(L, 3);
-  VIEW_PROLOGUE = THTensor_flatten(t, s, e);
+  VIEW_PROLOGUE = THAutograd_flatten(t, s, e);
   VIEW_EPILOGUE;
 }
 
 static int lb_unfold(lua_State *L) {
   int d = lb_checkdim(L, 2);
   int64_t size = lb_checkint(L, 3), step = lb_checkint(L, 4);
-  VIEW_PROLOGUE = THTensor_unfold(t, d, size, step);
+  VIEW_PROLOGUE = THAutograd_unfold(t, d, size, step);
   VIEW_EPILOGUE;
 }
 
@@ -468,7 +468,7 @@ static int lb_as_strided(lua_State *L) {
   lb_checksizes(L, 3, &m, strides);
   if (n != m) return luaL_error(L, "[as_strided] %d sizes but %d strides", n, m);
   int64_t off = lua_isnoneornil(L, 4) ? x->offset : lb_checkint(L, 4);
-  VIEW_PROLOGUE = THTensor_asStrided(t, n, sizes, strides, off);
+  VIEW_PROLOGUE = THAutograd_asStrided(t, n, sizes, strides, off);
   VIEW_EPILOGUE;
 }
 
@@ -479,12 +479,12 @@ static int lb_contiguous(lua_State *L) {
     return 1;
   }
   THTensor **slot = lb_newslot(L);
-  THTensor *r = THTensor_clone(t);
+  THTensor *r = THAutograd_clone(t);
   VIEW_EPILOGUE;
 }
 
 static int lb_clone(lua_State *L) {
-  VIEW_PROLOGUE = THTensor_clone(t);
+  VIEW_PROLOGUE = THAutograd_clone(t);
   VIEW_EPILOGUE;
 }
 
@@ -497,18 +497,14 @@ static int lb_to_dtype(lua_State *L) {
     return 1;
   }
   THTensor **slot = lb_newslot(L);
-  THTensor *r = THTensor_empty(d, THTensor_device(t), t->ndim, t->size);
-  if (r && THTensor_copy(r, t) != TH_OK) {
-    THTensor_free(r);
-    r = NULL;
-  }
+  THTensor *r = THTensor_to(t, d);
   VIEW_EPILOGUE;
 }
 
 /* copy_(dst, src): src broadcast to dst, any dtypes; returns dst */
 static int lb_copy_(lua_State *L) {
   THTensor *dst = lb_checktensor(L, 1), *src = lb_checktensor(L, 2);
-  if (THTensor_copy(dst, src) != TH_OK) return lb_error(L);
+  if (THAutograd_copy_(dst, src) != TH_OK) return lb_error(L);
   lua_settop(L, 1);
   return 1;
 }
@@ -558,11 +554,7 @@ static int lb_requires_grad(lua_State *L) {
     return 1;
   }
   luaL_checktype(L, 2, LUA_TBOOLEAN);
-  bool flag = lua_toboolean(L, 2);
-  if (flag && !THDtype_isFloating(t->dtype))
-    return luaL_error(L, "only tensors of floating point dtype can require gradients (got %s)",
-                      THDtype_name(t->dtype));
-  t->requires_grad = flag;
+  if (THAutograd_setRequiresGrad(t, lua_toboolean(L, 2)) != TH_OK) return lb_error(L);
   lua_settop(L, 1);
   return 1;
 }

@@ -184,10 +184,15 @@ function torch.tensor(data, opts)
   local dtype = opts.dtype ~= nil and torch._todtype(opts.dtype, 'tensor') or nil
   local t
   if is_tensor(data) then
-    t = core.clone(data)
+    t = core.clone(core.detach(data))
     if dtype then t = core.to_dtype(t, dtype.id) end
   else
     t = core.from_table(data, dtype and dtype.id)
+    -- Lua numbers do not tell 1 from 1.0: a tensor asked to require grad from whole numbers
+    -- takes the default floating dtype instead of int64
+    if opts.requires_grad and not dtype and not t.dtype.is_floating_point then
+      t = core.to_dtype(t, torch.get_default_dtype().id)
+    end
   end
   if opts.device ~= nil and torch.device(opts.device).type ~= 'cpu' then
     t = t:to(opts.device)

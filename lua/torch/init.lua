@@ -131,6 +131,7 @@ require 'torch.pointwise'
 require 'torch.linalg'
 require 'torch.index'
 require 'torch.reduce'
+require 'torch.torch7'
 
 -- torch.set_printoptions{precision =, threshold =, edgeitems =, linewidth =, profile =, sci_mode =}
 function torch.set_printoptions(opts) return require('torch.print').set_printoptions(opts) end

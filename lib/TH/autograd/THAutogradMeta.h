@@ -1,0 +1,27 @@
+/* THAutogradMeta.h (internal to lib/TH/autograd): the per-tensor state and the node helpers
+ * shared by recording (THAutograd.c), the engine (THEngine.c) and the formula helpers. */
+#ifndef TH_AUTOGRAD_META_H
+#define TH_AUTOGRAD_META_H
+
+#include <stdlib.h>
+#include "THNode.h"
+
+typedef struct THAutogradMeta {
+  THTensor *owner;      /* the tensor this state belongs to (weak) */
+  THTensor *grad;       /* accumulated gradient */
+  THNode *grad_fn;      /* the node that made the tensor (strong); NULL for leaves */
+  THNode *grad_acc;     /* a leaf's AccumulateGrad node (weak: the node clears it) */
+  int output_nr;
+  bool retains_grad;
+  THHookEntry *hooks;   /* a leaf's gradient hooks */
+} THAutogradMeta;
+
+/* The tensor's state, made when missing (NULL only when out of memory). */
+THAutogradMeta *THAutograd_meta(THTensor *t);
+THNode *THNode_new(const THDerivative *fn, int ninputs, int noutputs);
+void THNode_releaseSaved(THNode *n);
+/* The edge gradients of t flow along (a new reference in e->node). */
+int THAutograd_gradientEdge(THTensor *t, THEdge *e);
+THNode *THAutograd_gradAccumulator(THTensor *leaf);
+
+#endif
