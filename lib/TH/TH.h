@@ -15,6 +15,7 @@
 #include "THIndex.h"
 #include "THSort.h"
 #include "THRandom.h"
+#include "THNN.h"
 #include "autograd/THAutograd.h"
 #include "autograd/THAutogradViews.h"
 

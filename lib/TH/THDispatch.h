@@ -40,6 +40,7 @@ typedef enum {
   TH_KIND_SORT,   /* sorting and searching */
   TH_KIND_RANDOM, /* random number generation */
   TH_KIND_VIEW,   /* views and copies made in THTensor.c: no kernel, rows for autograd */
+  TH_KIND_NN,     /* neural-network kernels: convolution, pooling, norms, losses (THNN.h) */
 } THOpKind;
 
 typedef struct {

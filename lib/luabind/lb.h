@@ -50,6 +50,7 @@ void lb_open_random(lua_State *L);
 void lb_open_linalg(lua_State *L);
 void lb_open_index(lua_State *L);
 void lb_open_reduce(lua_State *L);
+void lb_open_autograd(lua_State *L);
 void lb_open_torch7(lua_State *L);
 
 /* Registers funcs into the table at -2 with the metatable at -1 as their upvalue. */

@@ -131,6 +131,7 @@ require 'torch.pointwise'
 require 'torch.linalg'
 require 'torch.index'
 require 'torch.reduce'
+require 'torch.autograd'
 require 'torch.torch7'
 
 -- torch.set_printoptions{precision =, threshold =, edgeitems =, linewidth =, profile =, sci_mode =}
