@@ -52,6 +52,7 @@ void lb_open_index(lua_State *L);
 void lb_open_reduce(lua_State *L);
 void lb_open_autograd(lua_State *L);
 void lb_open_torch7(lua_State *L);
+void lb_open_nn(lua_State *L); /* the subtable `nn` of the module (torch._nn) */
 
 /* Registers funcs into the table at -2 with the metatable at -1 as their upvalue. */
 void lb_register(lua_State *L, const luaL_Reg *funcs);

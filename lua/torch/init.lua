@@ -133,6 +133,7 @@ require 'torch.index'
 require 'torch.reduce'
 require 'torch.autograd'
 require 'torch.torch7'
+require 'torch.nn_kernels'
 
 -- torch.set_printoptions{precision =, threshold =, edgeitems =, linewidth =, profile =, sci_mode =}
 function torch.set_printoptions(opts) return require('torch.print').set_printoptions(opts) end
