@@ -316,6 +316,19 @@ local function fail(msg, raise)
   return false
 end
 
+-- A 0-dim view of element j (1-based, row-major order) of t, strided or not.
+local function element(t, j)
+  local nd = t:dim()
+  local idx, rest = {}, j - 1
+  for d = nd, 1, -1 do
+    local s = t:size(d)
+    idx[d] = rest % s
+    rest = (rest - idx[d]) / s
+  end
+  for d = 1, nd do t = t:select(1, idx[d] + 1) end
+  return t
+end
+
 function autograd.gradcheck(fn, inputs, opts)
   opts = check_options(opts, GRADCHECK_OPTS, 'gradcheck')
   local eps, atol, rtol = opts.eps or 1e-6, opts.atol or 1e-5, opts.rtol or 1e-3
@@ -357,14 +370,15 @@ function autograd.gradcheck(fn, inputs, opts)
     -- numerical: perturb each input element
     for k, i in ipairs(diff) do
       local x = inputs[i]
-      local flat = x.data:view(-1)
+      local data = x.data
       for j = 1, x:numel() do
-        local orig = flat[j]
-        flat[j] = orig + eps
-        local plus = torch.no_grad(outputs_of, fn, inputs)[oi]:reshape(-1):clone()
-        flat[j] = orig - eps
-        local minus = torch.no_grad(outputs_of, fn, inputs)[oi]:reshape(-1):clone()
-        flat[j] = orig
+        local e = element(data, j)
+        local orig = e:item()
+        e:fill_(orig + eps)
+        local plus = torch.no_grad(outputs_of, fn, inputs)[oi]:detach():reshape(-1):clone()
+        e:fill_(orig - eps)
+        local minus = torch.no_grad(outputs_of, fn, inputs)[oi]:detach():reshape(-1):clone()
+        e:fill_(orig)
         local numeric = (plus - minus):double() / (2 * eps)
         local a = analytical[k]:select(2, j)
         local bad = ((a - numeric):abs() - (numeric:abs() * rtol + atol)):max():item()
@@ -415,7 +429,9 @@ function autograd.gradgradcheck(fn, inputs, grad_outputs, opts)
     for k = 1, #diff do r[k] = gs[k] or torch.zeros_like(wrt[k]) end
     return unpack(r, 1, #diff)
   end
-  return autograd.gradcheck(first_grads, all, opts)
+  -- gradcheck runs the function under no_grad for its finite differences: the first
+  -- derivatives need their graph all the same
+  return autograd.gradcheck(function(...) return torch.enable_grad(first_grads, ...) end, all, opts)
 end
 
 return autograd
