@@ -15,6 +15,10 @@
 
 /* the thread running the current backward pass (callbacks run there) */
 static _Thread_local lua_State *active_L;
+/* the error value of a callback that failed during the current pass (a registry reference),
+ * raised again as it is once the pass has unwound: a hook's error reaches the caller of
+ * backward unchanged, with the position of the line that raised it */
+static _Thread_local int callback_error = LUA_NOREF;
 
 /* ======================================================================= callbacks */
 
@@ -104,7 +108,8 @@ static int run_callback(LBCall *c) {
   lua_pushlightuserdata(L, c);
   if (lua_pcall(L, 1, 0, 0) == 0) return TH_OK;
   TH_setError("%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "error in a Lua callback");
-  lua_pop(L, 1);
+  luaL_unref(L, LUA_REGISTRYINDEX, callback_error);
+  callback_error = luaL_ref(L, LUA_REGISTRYINDEX); /* pops the error value */
   for (int i = 0; i < c->nresults; i++) {
     THTensor_free(c->results[i]);
     c->results[i] = NULL;
@@ -342,9 +347,19 @@ static int lb_run_backward(lua_State *L) {
   THTensor **ins = ninputs ? tensor_list(L, 4, ninputs, false, "inputs") : NULL;
   THTensor **res = lua_newuserdata(L, (size_t)(ninputs ? ninputs : 1) * sizeof *res);
   lua_State *prev = active_L;
+  int prev_error = callback_error;
   active_L = L;
+  callback_error = LUA_NOREF;
   int rc = THAutograd_backward(n, outs, grads, ninputs, ins, res, &o);
+  int err = callback_error;
   active_L = prev;
+  callback_error = prev_error;
+  if (err != LUA_NOREF) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, err);
+    luaL_unref(L, LUA_REGISTRYINDEX, err);
+    if (rc != TH_OK) return lua_error(L);
+    lua_pop(L, 1);
+  }
   if (rc != TH_OK) return lb_error(L);
   if (o.accumulate) return 0;
   lua_createtable(L, ninputs, 0);
