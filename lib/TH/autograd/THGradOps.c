@@ -58,6 +58,13 @@ THTensor *ag_grad(THGradCtx *c, int i) {
   return NULL;
 }
 
+/* The input whose value saved slot k holds (slots are numbered in bit order of the mask). */
+static int input_of_slot(const THNode *n, int k) {
+  for (int i = 0; i < 8; i++)
+    if ((n->fn->save & TH_SAVE_IN(i)) && k-- == 0) return i;
+  return -1;
+}
+
 /* The k-th saved slot, checked against in-place writes since it was saved. */
 static THTensor *unpack(THGradCtx *c, int k) {
   if (c->failed) return NULL;
@@ -81,7 +88,8 @@ static THTensor *unpack(THGradCtx *c, int k) {
                 "inplace operation: [%s %s], which is %s %d of %s, is at version %llu; expected "
                 "version %llu instead.", THDtype_name(s->t->dtype),
                 TH_formatShape(shape, s->t->ndim, s->t->size),
-                s->output_nr >= 0 ? "output" : "input", s->output_nr >= 0 ? s->output_nr : k,
+                s->output_nr >= 0 ? "output" : "input",
+                s->output_nr >= 0 ? s->output_nr : input_of_slot(n, k),
                 n->name, (unsigned long long)s->t->storage->version,
                 (unsigned long long)s->version);
     c->failed = true;
