@@ -195,6 +195,15 @@ static int run_hooks(THHookEntry *h, int slot, THTensor **g) {
       THTensor_free(repl);
       return TH_ERROR;
     }
+    if (repl && (!THTensor_sameShape(repl, *g) || repl->dtype != (*g)->dtype)) {
+      char a[128], b[128];
+      TH_setError("a gradient hook changed the %s of the gradient: %s %s returned for %s %s",
+                  THTensor_sameShape(repl, *g) ? "dtype" : "size", THDtype_name(repl->dtype),
+                  TH_formatShape(a, repl->ndim, repl->size), THDtype_name((*g)->dtype),
+                  TH_formatShape(b, (*g)->ndim, (*g)->size));
+      THTensor_free(repl);
+      return TH_ERROR;
+    }
     if (repl) {
       THTensor_free(*g);
       *g = repl;
