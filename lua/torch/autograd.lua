@@ -348,39 +348,48 @@ function autograd.gradcheck(fn, inputs, opts)
   end
   if #diff == 0 then return fail('[gradcheck] no input requires grad', raise) end
   local outs = outputs_of(fn, inputs)
+  -- analytical, for every output first (the finite differences below write into the inputs,
+  -- which a graph that saved them would report): one vector-Jacobian product per element
+  local analytical = {}
   for oi, out in ipairs(outs) do
     local numel = out:numel()
-    -- analytical: one vector-Jacobian product per output element
-    local analytical = {}
-    for k, i in ipairs(diff) do analytical[k] = torch.zeros(numel, inputs[i]:numel(), { dtype = torch.float64 }) end
+    local jac = {}
+    for k, i in ipairs(diff) do jac[k] = torch.zeros(numel, inputs[i]:numel(), { dtype = torch.float64 }) end
     if out.requires_grad then
       local flat_out = out:reshape(-1)
+      local dins = {}
+      for k, i in ipairs(diff) do dins[k] = inputs[i] end
       for e = 1, numel do
         local go = torch.zeros(numel, { dtype = out.dtype })
         go[e] = 1
-        local dins = {}
-        for k, i in ipairs(diff) do dins[k] = inputs[i] end
         local gs = autograd.grad({ flat_out }, dins, { grad_outputs = { go }, retain_graph = true,
                                                        allow_unused = true })
         for k in ipairs(diff) do
-          if gs[k] then analytical[k][e]:copy_(gs[k]:reshape(-1)) end
+          if gs[k] then jac[k][e]:copy_(gs[k]:reshape(-1)) end
         end
       end
     end
-    -- numerical: perturb each input element
-    for k, i in ipairs(diff) do
-      local x = inputs[i]
-      local data = x.data
-      for j = 1, x:numel() do
-        local e = element(data, j)
-        local orig = e:item()
-        e:fill_(orig + eps)
-        local plus = torch.no_grad(outputs_of, fn, inputs)[oi]:detach():reshape(-1):clone()
-        e:fill_(orig - eps)
-        local minus = torch.no_grad(outputs_of, fn, inputs)[oi]:detach():reshape(-1):clone()
-        e:fill_(orig)
-        local numeric = (plus - minus):double() / (2 * eps)
-        local a = analytical[k]:select(2, j)
+    analytical[oi] = jac
+  end
+  -- numerical: central differences, perturbing one input element at a time
+  local function evaluate()
+    local r = torch.no_grad(outputs_of, fn, inputs)
+    for oi = 1, #r do r[oi] = r[oi]:detach():reshape(-1):clone():double() end
+    return r
+  end
+  for k, i in ipairs(diff) do
+    local data = inputs[i].data
+    for j = 1, data:numel() do
+      local e = element(data, j)
+      local orig = e:item()
+      e:fill_(orig + eps)
+      local plus = evaluate()
+      e:fill_(orig - eps)
+      local minus = evaluate()
+      e:fill_(orig)
+      for oi = 1, #outs do
+        local numeric = (plus[oi] - minus[oi]) / (2 * eps)
+        local a = analytical[oi][k]:select(2, j)
         local bad = ((a - numeric):abs() - (numeric:abs() * rtol + atol)):max():item()
         if bad > 0 then
           return fail(string.format('[gradcheck] Jacobian mismatch for output %d with respect to input %d, '
