@@ -329,32 +329,59 @@ done:
   return rc;
 }
 
+/* PyTorch's node name where it depends on the form of the call (sum() is SumBackward0,
+ * sum(dim) SumBackward1, max() MaxBackward1, max(dim) MaxBackward0, ...); NULL: the row's. */
+static const char *node_name(THOp op, bool all) {
+  switch (op) {
+  case TH_OP_sum: return all ? "SumBackward0" : "SumBackward1";
+  case TH_OP_mean: return all ? "MeanBackward0" : "MeanBackward1";
+  case TH_OP_prod: return all ? "ProdBackward0" : "ProdBackward1";
+  case TH_OP_max: return all ? "MaxBackward1" : "MaxBackward0";
+  case TH_OP_min: return all ? "MinBackward1" : "MinBackward0";
+  case TH_OP_median: return all ? "MedianBackward0" : "MedianBackward1";
+  case TH_OP_nanmedian: return all ? "NanmedianBackward0" : "NanmedianBackward1";
+  default: return NULL;
+  }
+}
+
 /* The recorded entry: the node gets ints {keepdim, mask of reduced dims (0: all), nout} and
- * params {alpha = p, beta = correction}; the formulas are in autograd/THDerivReduce.c. */
+ * params {alpha = p, beta = correction}; the formulas are in autograd/THDerivReduce.c.  An
+ * index output is recorded as a copy, so that the binding may turn the indices it hands out
+ * 1-based in place without touching the ones the formula reads. */
 int THReduce_run(THOp op, const THTensor *x, int ndims, const int *dims, bool keepdim, int dtype,
                  double p, double correction, THTensor *const *outs, THTensor **results) {
-  bool rec = THAutograd_wanted(1, &x);
+  bool rec = THAutograd_wanted(1, &x) && THOp_info(op)->backward; /* argmax, all, ...: never */
   if (rec && outs && (outs[0] || outs[1]) && THAutograd_checkOut(THOp_info(op)->name, x) != TH_OK)
     return TH_ERROR;
-  if (reduce_run(op, x, ndims, dims, keepdim, dtype, p, correction, outs, results) != TH_OK)
-    return TH_ERROR;
-  if (!rec) return TH_OK;
+  if (!rec) return reduce_run(op, x, ndims, dims, keepdim, dtype, p, correction, outs, results);
+  THAutograd_setEnabled(false);
+  int rc = reduce_run(op, x, ndims, dims, keepdim, dtype, p, correction, outs, results);
+  THAutograd_setEnabled(true);
+  if (rc != TH_OK) return TH_ERROR;
   const THDerivative *row;
-  int nout = n_outputs(op, ndims <= 0);
+  bool all = ndims <= 0;
+  int nout = n_outputs(op, all);
   int64_t mask = 0;
-  for (int i = 0; i < ndims && ndims > 0; i++) {
+  for (int i = 0; i < ndims; i++) {
     int d = dims[i] < 0 ? dims[i] + (x->ndim ? x->ndim : 1) : dims[i];
     mask |= (int64_t)1 << d;
   }
+  if (op == TH_OP_mode && all && x->ndim > 0) mask = (int64_t)1 << (x->ndim - 1);
   int64_t ints[3] = {keepdim, mask, nout};
   THOpParams prm = TH_OPPARAMS_DEFAULT;
   prm.alpha.kind = prm.beta.kind = TH_KIND_FLOAT;
   prm.alpha.f = p;
   prm.beta.f = correction;
-  THRecordArgs a = {.params = &prm, .ints = ints, .nints = 3};
-  if (THAutograd_rowFor(op, &row) == TH_OK &&
-      (!row || THAutograd_record(row, 1, &x, nout, results, &a) == TH_OK))
+  THRecordArgs a = {.params = &prm, .ints = ints, .nints = 3, .name = node_name(op, all)};
+  THTensor *recorded[2] = {results[0], nout > 1 ? results[1] : NULL};
+  bool indices = nout > 1 && results[1]->dtype == TH_I64;
+  if (indices && !(recorded[1] = THTensor_clone(results[1]))) rc = TH_ERROR;
+  if (rc == TH_OK && THAutograd_rowFor(op, &row) == TH_OK &&
+      (!row || THAutograd_record(row, 1, &x, nout, recorded, &a) == TH_OK)) {
+    if (indices) THTensor_free(recorded[1]);
     return TH_OK;
+  }
+  if (indices) THTensor_free(recorded[1]);
   for (int k = 0; k < nout; k++) {
     THTensor_free(results[k]);
     results[k] = NULL;
@@ -457,8 +484,8 @@ THTensor *THTensor_medianAll(THTensor *out, const THTensor *x) {
 
 /* ======================================================================= scans */
 
-int THScan_run(THOp op, const THTensor *x, int dim, int dtype, THTensor *const *outs,
-               THTensor **results) {
+static int scan_run(THOp op, const THTensor *x, int dim, int dtype, THTensor *const *outs,
+                    THTensor **results) {
   const THOpInfo *info = THOp_info(op);
   const char *name = info->name;
   if (info->kind != TH_KIND_SCAN) return TH_setError("[%s] is not a scan", name);
@@ -525,6 +552,37 @@ done:
   }
   THTensor_free(xc);
   return rc;
+}
+
+/* The recorded entry: the node gets ints {dim} (wrapped; 0 for a 0-dim input); cummax/cummin
+ * record a copy of their indices (see THReduce_run).  Formulas in autograd/THDerivReduce.c. */
+int THScan_run(THOp op, const THTensor *x, int dim, int dtype, THTensor *const *outs,
+               THTensor **results) {
+  bool rec = THAutograd_wanted(1, &x) && THOp_info(op)->backward;
+  if (rec && outs && (outs[0] || outs[1]) && THAutograd_checkOut(THOp_info(op)->name, x) != TH_OK)
+    return TH_ERROR;
+  if (!rec) return scan_run(op, x, dim, dtype, outs, results);
+  THAutograd_setEnabled(false);
+  int rc = scan_run(op, x, dim, dtype, outs, results);
+  THAutograd_setEnabled(true);
+  if (rc != TH_OK) return TH_ERROR;
+  int nout = op == TH_OP_cummax || op == TH_OP_cummin ? 2 : 1;
+  int64_t ints[1] = {x->ndim == 0 ? 0 : dim < 0 ? dim + x->ndim : dim};
+  THRecordArgs a = {.ints = ints, .nints = 1};
+  THTensor *recorded[2] = {results[0], nout > 1 ? THTensor_clone(results[1]) : NULL};
+  const THDerivative *row;
+  if (nout > 1 && !recorded[1]) rc = TH_ERROR;
+  if (rc == TH_OK && THAutograd_rowFor(op, &row) == TH_OK &&
+      (!row || THAutograd_record(row, 1, &x, nout, recorded, &a) == TH_OK)) {
+    THTensor_free(recorded[1]);
+    return TH_OK;
+  }
+  THTensor_free(recorded[1]);
+  for (int k = 0; k < nout; k++) {
+    THTensor_free(results[k]);
+    results[k] = NULL;
+  }
+  return TH_ERROR;
 }
 
 THTensor *THTensor_cumsum(THTensor *out, const THTensor *x, int dim, int dtype) {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "THSort.h"
+#include "autograd/THNode.h"
 
 /* ======================================================================= helpers */
 
@@ -115,8 +116,9 @@ static int get_kernel(THOp op, THDevice dev, void (**fn)(void)) {
 
 /* ======================================================================= sort */
 
-int THTensor_sort(const THTensor *x, int dim, bool descending, bool stable, THTensor *values_out,
-                  THTensor *indices_out, THTensor **values, THTensor **indices) {
+static int sort_impl(const THTensor *x, int dim, bool descending, bool stable,
+                     THTensor *values_out, THTensor *indices_out, THTensor **values,
+                     THTensor **indices) {
   int d;
   THDevice dev = THTensor_device(x);
   void (*fn)(void);
@@ -140,9 +142,9 @@ THTensor *THTensor_argsort(const THTensor *x, int dim, bool descending, bool sta
 
 /* ======================================================================= topk */
 
-int THTensor_topk(const THTensor *x, int64_t k, int dim, bool largest, bool sorted,
-                  THTensor *values_out, THTensor *indices_out, THTensor **values,
-                  THTensor **indices) {
+static int topk_impl(const THTensor *x, int64_t k, int dim, bool largest, bool sorted,
+                     THTensor *values_out, THTensor *indices_out, THTensor **values,
+                     THTensor **indices) {
   int d;
   THDevice dev = THTensor_device(x);
   void (*fn)(void);
@@ -169,8 +171,9 @@ int THTensor_topk(const THTensor *x, int64_t k, int dim, bool largest, bool sort
 
 /* ======================================================================= kthvalue */
 
-int THTensor_kthvalue(const THTensor *x, int64_t k, int dim, bool keepdim, THTensor *values_out,
-                      THTensor *indices_out, THTensor **values, THTensor **indices) {
+static int kthvalue_impl(const THTensor *x, int64_t k, int dim, bool keepdim,
+                         THTensor *values_out, THTensor *indices_out, THTensor **values,
+                         THTensor **indices) {
   int d;
   THDevice dev = THTensor_device(x);
   void (*fn)(void);
@@ -205,6 +208,83 @@ int THTensor_kthvalue(const THTensor *x, int64_t k, int dim, bool keepdim, THTen
     }
   }
   return give_pair(rc, values_out, indices_out, v, i, values, indices);
+}
+
+/* ======================================================================= recording */
+
+/* sort, topk and kthvalue as recorded ops: when x requires grad (and the values are wanted),
+ * the body runs with grad mode off and the values get a node with ints {dim, keepdim} and the
+ * indices saved (a copy: the binding makes the ones it hands out 1-based in place).  The
+ * formulas are in autograd/THDerivSort.c. */
+static bool recording(const THTensor *x, THTensor **values, const char *op, THTensor *vo,
+                      THTensor *io, int *rc) {
+  *rc = TH_OK;
+  if (!values || !THAutograd_wanted(1, &x)) return false;
+  if ((vo || io) && THAutograd_checkOut(op, x) != TH_OK) *rc = TH_ERROR;
+  return true;
+}
+
+static int record_pair(THOp op, int rc, const THTensor *x, int dim, bool keepdim, THTensor *v,
+                       THTensor *i, THTensor **values, THTensor **indices) {
+  THAutograd_setEnabled(true);
+  THTensor *saved = NULL;
+  const THDerivative *row;
+  if (rc == TH_OK) {
+    int d = x->ndim == 0 ? 0 : dim < 0 ? dim + x->ndim : dim;
+    int64_t ints[2] = {d, keepdim};
+    THTensor *outs[2] = {v, saved = THTensor_clone(i)};
+    THRecordArgs a = {.ints = ints, .nints = 2};
+    rc = saved && THAutograd_rowFor(op, &row) == TH_OK &&
+                 (!row || THAutograd_record(row, 1, &x, 2, outs, &a) == TH_OK)
+             ? TH_OK : TH_ERROR;
+  }
+  THTensor_free(saved);
+  if (rc != TH_OK) {
+    THTensor_free(v);
+    THTensor_free(i);
+    return TH_ERROR;
+  }
+  *values = v;
+  if (indices) *indices = i;
+  else THTensor_free(i);
+  return TH_OK;
+}
+
+int THTensor_sort(const THTensor *x, int dim, bool descending, bool stable, THTensor *values_out,
+                  THTensor *indices_out, THTensor **values, THTensor **indices) {
+  int rc;
+  if (!recording(x, values, "sort", values_out, indices_out, &rc))
+    return sort_impl(x, dim, descending, stable, values_out, indices_out, values, indices);
+  if (rc != TH_OK) return TH_ERROR;
+  THTensor *v = NULL, *i = NULL;
+  THAutograd_setEnabled(false);
+  rc = sort_impl(x, dim, descending, stable, NULL, NULL, &v, &i);
+  return record_pair(TH_OP_sort, rc, x, dim, true, v, i, values, indices);
+}
+
+int THTensor_topk(const THTensor *x, int64_t k, int dim, bool largest, bool sorted,
+                  THTensor *values_out, THTensor *indices_out, THTensor **values,
+                  THTensor **indices) {
+  int rc;
+  if (!recording(x, values, "topk", values_out, indices_out, &rc))
+    return topk_impl(x, k, dim, largest, sorted, values_out, indices_out, values, indices);
+  if (rc != TH_OK) return TH_ERROR;
+  THTensor *v = NULL, *i = NULL;
+  THAutograd_setEnabled(false);
+  rc = topk_impl(x, k, dim, largest, sorted, NULL, NULL, &v, &i);
+  return record_pair(TH_OP_topk, rc, x, dim, true, v, i, values, indices);
+}
+
+int THTensor_kthvalue(const THTensor *x, int64_t k, int dim, bool keepdim, THTensor *values_out,
+                      THTensor *indices_out, THTensor **values, THTensor **indices) {
+  int rc;
+  if (!recording(x, values, "kthvalue", values_out, indices_out, &rc))
+    return kthvalue_impl(x, k, dim, keepdim, values_out, indices_out, values, indices);
+  if (rc != TH_OK) return TH_ERROR;
+  THTensor *v = NULL, *i = NULL;
+  THAutograd_setEnabled(false);
+  rc = kthvalue_impl(x, k, dim, keepdim, NULL, NULL, &v, &i);
+  return record_pair(TH_OP_kthvalue, rc, x, dim, keepdim, v, i, values, indices);
 }
 
 /* ======================================================================= unique */
