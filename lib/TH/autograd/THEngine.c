@@ -227,6 +227,11 @@ static int call_formula(THNode *n, THTensor **gout, THTensor **gin) {
   return TH_OK;
 }
 
+/* Runs one node's backward outside a pass (CopySlices runs the op it wraps this way). */
+int THNode_apply(THNode *n, THTensor **grads_out, THTensor **grads_in) {
+  return n->fn->apply ? n->fn->apply(n, grads_out, grads_in) : call_formula(n, grads_out, grads_in);
+}
+
 static int apply_node(Run *r, THNode *n, bool keep_graph) {
   bool any = false;
   for (int j = 0; j < n->noutputs; j++) any |= n->buffer[j] != NULL;
@@ -235,7 +240,7 @@ static int apply_node(Run *r, THNode *n, bool keep_graph) {
   THTensor **gin = n->ninputs > TH_NODE_MAX_INLINE ? calloc((size_t)n->ninputs, sizeof *gin)
                                                     : gin_small;
   if (!gin) return TH_setError("out of memory in backward");
-  int rc = n->fn->apply ? n->fn->apply(n, n->buffer, gin) : call_formula(n, n->buffer, gin);
+  int rc = THNode_apply(n, n->buffer, gin);
   if (!keep_graph && n->fn->op != TH_NODE_ACCUMULATE) THNode_releaseSaved(n);
   for (int i = 0; i < n->ninputs; i++) {
     THTensor *g = gin[i];
@@ -281,9 +286,8 @@ static int check_root(int i, THTensor *out, THTensor *grad, THTensor **seed) {
   if (!THDevice_equal(THTensor_device(grad), THTensor_device(out)))
     return TH_setError("grad_output[%d] is on a different device from output[%d]", i + 1, i + 1);
   if (grad->dtype != out->dtype) {
-    if (!THDtype_isFloating(grad->dtype))
-      return TH_setError("grad_output[%d] has dtype %s, but output[%d] is %s", i + 1,
-                         THDtype_name(grad->dtype), i + 1, THDtype_name(out->dtype));
+    /* converted, integer gradients too: from Lua, torch.tensor({1., 2.}) is int64 (Lua
+     * numbers do not tell 1 from 1.0), and a seed gradient carries no history */
     *seed = THTensor_toDtype(grad, out->dtype);
     return *seed ? TH_OK : TH_ERROR;
   }
