@@ -150,14 +150,18 @@ describe('backward and grad', function()
     same(x.grad, 'tensor([18.])')
   end)
 
-  it('x:backward(gradient) converts a floating gradient of another dtype', function()
+  it('x:backward(gradient) converts a gradient of another dtype, integers too', function()
     local x = f32({ 1, 2 }, true)
     local y = x * x
     y:backward(f64({ 1, 1 }))
     same(x.grad, 'tensor([2., 4.])')
     assert.are.equal(torch.float32, x.grad.dtype)
-    fails(function() (x * x):backward(torch.tensor({ 1, 1 })) end,
-      'grad_output[1] has dtype int64, but output[1] is float32')
+    -- torch.tensor({1., 2.}) is int64 in Lua
+    local z = x * x
+    z:backward(torch.tensor({ 1., 2. }))
+    same(x.grad, 'tensor([ 4., 12.])')
+    local g = torch.autograd.grad(x * x, x, { grad_outputs = torch.tensor({ true, false }) })
+    same(g[1], 'tensor([2., 0.])')
   end)
 
   it('gradients accumulate across backward calls', function()
