@@ -5,12 +5,17 @@
  *
  * In-place forms on a tensor whose layout a kernel cannot take (the masked scatter needs
  * row-major order) work on a contiguous copy that is copied back at the end.
+ *
+ * Autograd: each public function runs its body (a static *_raw function) with grad mode off
+ * when an input requires grad, then records its node (autograd/THAutogradIndex.h; formulas in
+ * autograd/THDerivIndex.c).  out= is refused then, and in-place forms on leaves.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #define TH_INDEX_INTERNAL
 #include "THIndex.h"
+#include "autograd/THAutogradIndex.h"
 
 /* ======================================================================= shared helpers */
 
@@ -241,7 +246,8 @@ static int run_walk(THOp op, const THIndexWalk *w) {
 
 /* ======================================================================= index_select */
 
-THTensor *THTensor_indexSelect(THTensor *out, const THTensor *t, int dim, const THTensor *index) {
+static THTensor *index_select_raw(THTensor *out, const THTensor *t, int dim,
+                                  const THTensor *index) {
   const char *op = "index_select";
   int d;
   if (THIndex_wrapDim(op, dim, t->ndim, &d) != TH_OK) return NULL;
@@ -278,6 +284,16 @@ THTensor *THTensor_indexSelect(THTensor *out, const THTensor *t, int dim, const 
     return NULL;
   }
   return THIndex_finishOut(op, out, r);
+}
+
+THTensor *THTensor_indexSelect(THTensor *out, const THTensor *t, int dim, const THTensor *index) {
+  const THTensor *in[2] = {t, index};
+  if (!THAutograd_wanted(1, in)) return index_select_raw(out, t, dim, index);
+  if (out && THAutograd_checkOut("index_select", out) != TH_OK) return NULL;
+  const int64_t ints[1] = {dim};
+  return THAutograd_recordIndexOp(TH_OP_index_select, 2, in,
+                                  TH_AG_PAUSED_T(index_select_raw(out, t, dim, index)), 1, ints,
+                                  NULL, NULL);
 }
 
 /* ======================================================================= gather / scatter */
@@ -317,7 +333,7 @@ static int check_gather_shapes(const char *op, const THTensor *t, int dim, const
   return TH_OK;
 }
 
-THTensor *THTensor_gather(THTensor *out, const THTensor *t, int dim, const THTensor *index) {
+static THTensor *gather_raw(THTensor *out, const THTensor *t, int dim, const THTensor *index) {
   const char *op = "gather";
   int d;
   if (THIndex_wrapDim(op, dim, t->ndim, &d) != TH_OK) return NULL;
@@ -347,6 +363,15 @@ THTensor *THTensor_gather(THTensor *out, const THTensor *t, int dim, const THTen
     return NULL;
   }
   return THIndex_finishOut(op, out, r);
+}
+
+THTensor *THTensor_gather(THTensor *out, const THTensor *t, int dim, const THTensor *index) {
+  const THTensor *in[2] = {t, index};
+  if (!THAutograd_wanted(1, in)) return gather_raw(out, t, dim, index);
+  if (out && THAutograd_checkOut("gather", out) != TH_OK) return NULL;
+  const int64_t ints[1] = {dim};
+  return THAutograd_recordIndexOp(TH_OP_gather, 2, in, TH_AG_PAUSED_T(gather_raw(out, t, dim, index)),
+                                  1, ints, NULL, NULL);
 }
 
 static int scatter_impl(const char *op, THOp row, THTensor *t, int dim, const THTensor *index,
@@ -393,35 +418,58 @@ static int scatter_impl(const char *op, THOp row, THTensor *t, int dim, const TH
   return rc;
 }
 
+/* The nodes of the scatter family: inputs {t, index, src} (src left out for a value, as
+ * PyTorch's ScatterBackward1), ints {dim, reduce}. */
+static int scatter_record(const char *op, THOp row, THTensor *t, int dim, const THTensor *index,
+                          const THTensor *src, THScalar value, THReduce reduce) {
+  const THTensor *in[3] = {t, index, src};
+  if (!THAutograd_wanted(3, in)) return scatter_impl(op, row, t, dim, index, src, value, reduce);
+  if (THAutograd_checkInplace(op, t) != TH_OK) return TH_ERROR;
+  const int64_t ints[2] = {dim, reduce};
+  int rc = TH_AG_PAUSED_I(scatter_impl(op, row, t, dim, index, src, value, reduce));
+  return THAutograd_recordIndexInplace(row, src ? 3 : 2, in, rc, 2, ints, NULL,
+                                       src || row != TH_OP_scatter ? NULL : "ScatterBackward1");
+}
+
+static THTensor *scatter_copy(const char *op, THOp row, THTensor *out, const THTensor *t, int dim,
+                              const THTensor *index, const THTensor *src, THScalar value,
+                              THReduce reduce) {
+  const THTensor *in[3] = {t, index, src};
+  bool rec = THAutograd_wanted(3, in);
+  if (rec && out && THAutograd_checkOut(op, out) != TH_OK) return NULL;
+  if (rec) THAutograd_setEnabled(false);
+  THTensor *r = THTensor_clone(t);
+  if (r && scatter_impl(op, row, r, dim, index, src, value, reduce) != TH_OK) {
+    THTensor_free(r);
+    r = NULL;
+  }
+  if (!rec) return THIndex_finishOut(op, out, r);
+  THAutograd_setEnabled(true);
+  const int64_t ints[2] = {dim, reduce};
+  return THAutograd_recordIndexOp(row, src ? 3 : 2, in, r, 2, ints, NULL,
+                                  src || row != TH_OP_scatter ? NULL : "ScatterBackward1");
+}
+
 int THTensor_scatter_(THTensor *t, int dim, const THTensor *index, const THTensor *src,
                       THScalar value, THReduce reduce) {
-  return scatter_impl("scatter_", TH_OP_scatter, t, dim, index, src, value, reduce);
+  return scatter_record("scatter_", TH_OP_scatter, t, dim, index, src, value, reduce);
 }
 
 THTensor *THTensor_scatter(THTensor *out, const THTensor *t, int dim, const THTensor *index,
                            const THTensor *src, THScalar value, THReduce reduce) {
-  THTensor *r = THTensor_clone(t);
-  if (r && scatter_impl("scatter", TH_OP_scatter, r, dim, index, src, value, reduce) != TH_OK) {
-    THTensor_free(r);
-    return NULL;
-  }
-  return THIndex_finishOut("scatter", out, r);
+  return scatter_copy("scatter", TH_OP_scatter, out, t, dim, index, src, value, reduce);
 }
 
 int THTensor_scatterAdd_(THTensor *t, int dim, const THTensor *index, const THTensor *src) {
   THScalar one = {TH_KIND_INT, 1, 1};
-  return scatter_impl("scatter_add_", TH_OP_scatter_add, t, dim, index, src, one, TH_REDUCE_ADD);
+  return scatter_record("scatter_add_", TH_OP_scatter_add, t, dim, index, src, one, TH_REDUCE_ADD);
 }
 
 THTensor *THTensor_scatterAdd(THTensor *out, const THTensor *t, int dim, const THTensor *index,
                               const THTensor *src) {
   THScalar one = {TH_KIND_INT, 1, 1};
-  THTensor *r = THTensor_clone(t);
-  if (r && scatter_impl("scatter_add", TH_OP_scatter_add, r, dim, index, src, one, TH_REDUCE_ADD) != TH_OK) {
-    THTensor_free(r);
-    return NULL;
-  }
-  return THIndex_finishOut("scatter_add", out, r);
+  return scatter_copy("scatter_add", TH_OP_scatter_add, out, t, dim, index, src, one,
+                      TH_REDUCE_ADD);
 }
 
 /* ======================================================================= index_add/copy/fill */
@@ -491,12 +539,46 @@ static int index_put(const char *op, THOp row, THTensor *t, int dim, const THTen
   return rc;
 }
 
+/* The nodes of the index_* family: inputs {t, index, src} ({t, index} for index_fill), ints
+ * {dim}, index_add's alpha in params.alpha. */
+static int index_put_record(const char *op, THOp row, THTensor *t, int dim, const THTensor *index,
+                            const THTensor *src, THScalar value, THIndexMode mode) {
+  const THTensor *in[3] = {t, index, src};
+  if (!THAutograd_wanted(3, in)) return index_put(op, row, t, dim, index, src, value, mode);
+  if (THAutograd_checkInplace(op, t) != TH_OK) return TH_ERROR;
+  const int64_t ints[1] = {dim};
+  THOpParams p = TH_OPPARAMS_DEFAULT;
+  p.alpha = value;
+  int rc = TH_AG_PAUSED_I(index_put(op, row, t, dim, index, src, value, mode));
+  return THAutograd_recordIndexInplace(row, src ? 3 : 2, in, rc, 1, ints, &p, NULL);
+}
+
+static THTensor *index_put_copy(const char *op, THOp row, THTensor *out, const THTensor *t,
+                                int dim, const THTensor *index, const THTensor *src,
+                                THScalar value, THIndexMode mode) {
+  const THTensor *in[3] = {t, index, src};
+  bool rec = THAutograd_wanted(3, in);
+  if (rec && out && THAutograd_checkOut(op, out) != TH_OK) return NULL;
+  if (rec) THAutograd_setEnabled(false);
+  THTensor *r = THTensor_clone(t);
+  if (r && index_put(op, row, r, dim, index, src, value, mode) != TH_OK) {
+    THTensor_free(r);
+    r = NULL;
+  }
+  if (!rec) return THIndex_finishOut(op, out, r);
+  THAutograd_setEnabled(true);
+  const int64_t ints[1] = {dim};
+  THOpParams p = TH_OPPARAMS_DEFAULT;
+  p.alpha = value;
+  return THAutograd_recordIndexOp(row, src ? 3 : 2, in, r, 1, ints, &p, NULL);
+}
+
 int THTensor_indexAdd_(THTensor *t, int dim, const THTensor *index, const THTensor *src,
                        THScalar alpha) {
   if (alpha.kind == TH_KIND_FLOAT && !THDtype_isFloating(t->dtype))
     return TH_setError("[index_add_] for integral input tensors, argument alpha must not be a "
                        "floating point number");
-  return index_put("index_add_", TH_OP_index_add, t, dim, index, src, alpha, TH_INDEX_ADD);
+  return index_put_record("index_add_", TH_OP_index_add, t, dim, index, src, alpha, TH_INDEX_ADD);
 }
 
 THTensor *THTensor_indexAdd(THTensor *out, const THTensor *t, int dim, const THTensor *index,
@@ -506,47 +588,39 @@ THTensor *THTensor_indexAdd(THTensor *out, const THTensor *t, int dim, const THT
                 "point number");
     return NULL;
   }
-  THTensor *r = THTensor_clone(t);
-  if (r && index_put("index_add", TH_OP_index_add, r, dim, index, src, alpha, TH_INDEX_ADD) != TH_OK) {
-    THTensor_free(r);
-    return NULL;
-  }
-  return THIndex_finishOut("index_add", out, r);
+  return index_put_copy("index_add", TH_OP_index_add, out, t, dim, index, src, alpha,
+                        TH_INDEX_ADD);
 }
 
 int THTensor_indexCopy_(THTensor *t, int dim, const THTensor *index, const THTensor *src) {
   THScalar one = {TH_KIND_INT, 1, 1};
-  return index_put("index_copy_", TH_OP_index_copy, t, dim, index, src, one, TH_INDEX_WRITE);
+  return index_put_record("index_copy_", TH_OP_index_copy, t, dim, index, src, one,
+                          TH_INDEX_WRITE);
 }
 
 THTensor *THTensor_indexCopy(THTensor *out, const THTensor *t, int dim, const THTensor *index,
                              const THTensor *src) {
   THScalar one = {TH_KIND_INT, 1, 1};
-  THTensor *r = THTensor_clone(t);
-  if (r && index_put("index_copy", TH_OP_index_copy, r, dim, index, src, one, TH_INDEX_WRITE) != TH_OK) {
-    THTensor_free(r);
-    return NULL;
-  }
-  return THIndex_finishOut("index_copy", out, r);
+  return index_put_copy("index_copy", TH_OP_index_copy, out, t, dim, index, src, one,
+                        TH_INDEX_WRITE);
 }
 
 int THTensor_indexFill_(THTensor *t, int dim, const THTensor *index, THScalar value) {
-  return index_put("index_fill_", TH_OP_index_fill, t, dim, index, NULL, value, TH_INDEX_FILL);
+  return index_put_record("index_fill_", TH_OP_index_fill, t, dim, index, NULL, value,
+                          TH_INDEX_FILL);
 }
 
 THTensor *THTensor_indexFill(const THTensor *t, int dim, const THTensor *index, THScalar value) {
-  THTensor *r = THTensor_clone(t);
-  if (r && index_put("index_fill", TH_OP_index_fill, r, dim, index, NULL, value, TH_INDEX_FILL) != TH_OK) {
-    THTensor_free(r);
-    return NULL;
-  }
-  return r;
+  return index_put_copy("index_fill", TH_OP_index_fill, NULL, t, dim, index, NULL, value,
+                        TH_INDEX_FILL);
 }
 
 /* ======================================================================= take */
 
 THTensor *THTensor_take(THTensor *out, const THTensor *t, const THTensor *index) {
   const char *op = "take";
+  bool rec = THAutograd_wanted(1, &t);
+  if (rec && out && THAutograd_checkOut(op, out) != TH_OK) return NULL;
   THTensor *ix = index_arg(op, index, -1, t);
   if (!ix) return NULL;
   int64_t n = THTensor_numel(t);
@@ -559,6 +633,10 @@ THTensor *THTensor_take(THTensor *out, const THTensor *t, const THTensor *index)
     r = NULL;
   }
   THTensor_free(c);
+  if (rec) { /* the node keeps the checked, non-negative index */
+    const THTensor *in[2] = {t, ix};
+    r = THAutograd_recordIndexOp(TH_OP_take, 2, in, r, 0, NULL, NULL, NULL);
+  }
   THTensor_free(ix);
   return THIndex_finishOut(op, out, r);
 }
@@ -595,6 +673,8 @@ static THTensor *broadcast_copy(const char *op, const THTensor *t, const THTenso
   return r;
 }
 
+static THTensor *masked_select_raw(THTensor *out, const THTensor *t, const THTensor *mask);
+
 static int masked_fill_impl(const char *op, THTensor *t, const THTensor *mask, THScalar value) {
   if (THIndex_checkWritable(op, t) != TH_OK || check_value(op, value, t->dtype) != TH_OK)
     return TH_ERROR;
@@ -614,16 +694,26 @@ static int masked_fill_impl(const char *op, THTensor *t, const THTensor *mask, T
 }
 
 int THTensor_maskedFill_(THTensor *t, const THTensor *mask, THScalar value) {
-  return masked_fill_impl("masked_fill_", t, mask, value);
+  if (!THAutograd_wanted(1, (const THTensor **)&t))
+    return masked_fill_impl("masked_fill_", t, mask, value);
+  if (THAutograd_checkInplace("masked_fill_", t) != TH_OK) return TH_ERROR;
+  const THTensor *in[2] = {t, mask};
+  int rc = TH_AG_PAUSED_I(masked_fill_impl("masked_fill_", t, mask, value));
+  return THAutograd_recordIndexInplace(TH_OP_masked_fill, 2, in, rc, 0, NULL, NULL, NULL);
 }
 
 THTensor *THTensor_maskedFill(const THTensor *t, const THTensor *mask, THScalar value) {
+  bool rec = THAutograd_wanted(1, &t);
+  if (rec) THAutograd_setEnabled(false);
   THTensor *r = broadcast_copy("masked_fill", t, mask);
   if (r && masked_fill_impl("masked_fill", r, mask, value) != TH_OK) {
     THTensor_free(r);
-    return NULL;
+    r = NULL;
   }
-  return r;
+  if (!rec) return r;
+  THAutograd_setEnabled(true);
+  const THTensor *in[2] = {t, mask};
+  return THAutograd_recordIndexOp(TH_OP_masked_fill, 2, in, r, 0, NULL, NULL, NULL);
 }
 
 /* A contiguous byte copy of mask broadcast to t's shape (or mask itself when it already is
@@ -661,19 +751,37 @@ static int masked_scatter_impl(const char *op, THTensor *t, const THTensor *mask
 }
 
 int THTensor_maskedScatter_(THTensor *t, const THTensor *mask, const THTensor *src) {
-  return masked_scatter_impl("masked_scatter_", t, mask, src);
+  const THTensor *in[3] = {t, mask, src};
+  if (!THAutograd_wanted(3, in)) return masked_scatter_impl("masked_scatter_", t, mask, src);
+  if (THAutograd_checkInplace("masked_scatter_", t) != TH_OK) return TH_ERROR;
+  int rc = TH_AG_PAUSED_I(masked_scatter_impl("masked_scatter_", t, mask, src));
+  return THAutograd_recordIndexInplace(TH_OP_masked_scatter, 3, in, rc, 0, NULL, NULL, NULL);
 }
 
 THTensor *THTensor_maskedScatter(const THTensor *t, const THTensor *mask, const THTensor *src) {
+  const THTensor *in[3] = {t, mask, src};
+  bool rec = THAutograd_wanted(3, in);
+  if (rec) THAutograd_setEnabled(false);
   THTensor *r = broadcast_copy("masked_scatter", t, mask);
   if (r && masked_scatter_impl("masked_scatter", r, mask, src) != TH_OK) {
     THTensor_free(r);
-    return NULL;
+    r = NULL;
   }
-  return r;
+  if (!rec) return r;
+  THAutograd_setEnabled(true);
+  return THAutograd_recordIndexOp(TH_OP_masked_scatter, 3, in, r, 0, NULL, NULL, NULL);
 }
 
 THTensor *THTensor_maskedSelect(THTensor *out, const THTensor *t, const THTensor *mask) {
+  const THTensor *in[2] = {t, mask};
+  if (!THAutograd_wanted(1, in)) return masked_select_raw(out, t, mask);
+  if (out && THAutograd_checkOut("masked_select", out) != TH_OK) return NULL;
+  return THAutograd_recordIndexOp(TH_OP_masked_select, 2, in,
+                                  TH_AG_PAUSED_T(masked_select_raw(out, t, mask)), 0, NULL, NULL,
+                                  NULL);
+}
+
+static THTensor *masked_select_raw(THTensor *out, const THTensor *t, const THTensor *mask) {
   const char *op = "masked_select";
   if (check_mask(op, mask) != TH_OK || THIndex_sameDevice(op, t, mask) != TH_OK) return NULL;
   THMaskedSelectKernel k =

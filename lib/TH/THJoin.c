@@ -2,12 +2,17 @@
  * unbind), rearranging copies (flip, roll, repeat, tile, repeat_interleave), triangles and
  * diagonals (tril, triu, diag, diagonal) and narrow_copy.  Argument checks and shapes here;
  * the copies go through the INDEX rows of the dispatch table (kernels in THCpuIndex.c).
+ *
+ * Autograd: when an input requires grad, a function runs its body with grad mode off and
+ * records its node afterwards (autograd/THAutogradIndex.h; formulas in
+ * autograd/THDerivIndex.c); the views made by split, chunk and unbind share one node.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #define TH_INDEX_INTERNAL
 #include "THIndex.h"
+#include "autograd/THAutogradIndex.h"
 
 /* ======================================================================= cat / stack */
 
@@ -79,16 +84,23 @@ static THTensor *cat_impl(const char *op, THTensor *out, int n, const THTensor *
 }
 
 THTensor *THTensor_cat(THTensor *out, int n, const THTensor *const *ts, int dim) {
-  return cat_impl("cat", out, n, ts, dim);
+  if (n <= 0 || !THAutograd_wanted(n, ts)) return cat_impl("cat", out, n, ts, dim);
+  if (out && THAutograd_checkOut("cat", out) != TH_OK) return NULL;
+  return THAutograd_recordCat(n, ts, TH_AG_PAUSED_T(cat_impl("cat", out, n, ts, dim)), dim, 0);
 }
 
-/* Applies view(t) to each tensor, then cats them along dim. */
+static THTensor *unsqueeze_view(const THTensor *t, int dim) { return THTensor_unsqueeze(t, dim); }
+
+/* Applies view(t) to each tensor, then cats them along dim (stack: unsqueeze_view; the h/v/d
+ * stacks: at_least with arg 1, 2 or 3). */
 static THTensor *cat_views(const char *op, THTensor *out, int n, const THTensor *const *ts,
                            THTensor *(*view)(const THTensor *, int), int arg, int dim) {
   if (n <= 0) {
     TH_setError("[%s] expected a non-empty list of tensors", op);
     return NULL;
   }
+  bool rec = THAutograd_wanted(n, ts);
+  if (rec && out && THAutograd_checkOut(op, out) != TH_OK) return NULL;
   THTensor **vs = calloc((size_t)n, sizeof *vs);
   if (!vs) {
     TH_setError("[%s] out of memory", op);
@@ -100,14 +112,15 @@ static THTensor *cat_views(const char *op, THTensor *out, int n, const THTensor 
     if (!(vs[i] = view(ts[i], arg))) break;
   if (i == n) {
     if (dim == -100) dim = vs[0]->ndim == 1 ? 0 : 1; /* hstack's rule */
-    r = cat_impl(op, out, n, (const THTensor *const *)vs, dim);
+    r = rec ? TH_AG_PAUSED_T(cat_impl(op, out, n, (const THTensor *const *)vs, dim))
+            : cat_impl(op, out, n, (const THTensor *const *)vs, dim);
   }
   for (i = 0; i < n; i++) THTensor_free(vs[i]);
   free(vs);
-  return r;
+  if (!rec || !r) return r;
+  return view == unsqueeze_view ? THAutograd_recordStack(n, ts, r, dim)
+                                : THAutograd_recordCat(n, ts, r, dim, arg);
 }
-
-static THTensor *unsqueeze_view(const THTensor *t, int dim) { return THTensor_unsqueeze(t, dim); }
 
 THTensor *THTensor_stack(THTensor *out, int n, const THTensor *const *ts, int dim) {
   char a[TH_SHAPE_STRLEN], b[TH_SHAPE_STRLEN];
@@ -188,6 +201,15 @@ static THTensor **narrow_list(const char *op, const THTensor *t, int d, int64_t 
   return list;
 }
 
+/* list (of *n views of t) given one node when t requires grad; NULL (list freed) on failure. */
+static THTensor **record_list(const THTensor *t, THTensor **list, int64_t *n, int d,
+                              THSplitKind kind) {
+  if (!list || !THAutograd_wanted(1, &t)) return list;
+  if (THAutograd_recordSplit(t, list, *n, d, kind) == TH_OK) return list;
+  THTensor_freeList(list, *n);
+  return NULL;
+}
+
 static int split_dim(const char *op, const THTensor *t, int dim, int *d) {
   if (t->ndim == 0)
     return TH_setError("[%s] expects at least a 1-dimensional tensor", op);
@@ -209,7 +231,7 @@ THTensor **THTensor_split(const THTensor *t, int64_t split_size, int dim, int64_
   }
   int64_t count = split_size == 0 ? 1 : (len + split_size - 1) / split_size;
   if (count == 0) count = 1;
-  return narrow_list("split", t, d, count, NULL, split_size, n);
+  return record_list(t, narrow_list("split", t, d, count, NULL, split_size, n), n, d, TH_AG_SPLIT);
 }
 
 THTensor **THTensor_splitWithSizes(const THTensor *t, int64_t nsizes, const int64_t *sizes,
@@ -230,7 +252,8 @@ THTensor **THTensor_splitWithSizes(const THTensor *t, int64_t nsizes, const int6
                 "add up to %lld", (long long)t->size[d], d + 1, (long long)sum);
     return NULL;
   }
-  return narrow_list("split", t, d, nsizes, sizes, 0, n);
+  return record_list(t, narrow_list("split", t, d, nsizes, sizes, 0, n), n, d,
+                     TH_AG_SPLIT_WITH_SIZES);
 }
 
 THTensor **THTensor_chunk(const THTensor *t, int64_t chunks, int dim, int64_t *n) {
@@ -242,8 +265,9 @@ THTensor **THTensor_chunk(const THTensor *t, int64_t chunks, int dim, int64_t *n
   }
   int64_t len = t->size[d], size = (len + chunks - 1) / chunks;
   if (size == 0) /* an empty dim: `chunks` empty pieces, as PyTorch */
-    return narrow_list("chunk", t, d, chunks, NULL, 0, n);
-  return narrow_list("chunk", t, d, (len + size - 1) / size, NULL, size, n);
+    return record_list(t, narrow_list("chunk", t, d, chunks, NULL, 0, n), n, d, TH_AG_SPLIT);
+  return record_list(t, narrow_list("chunk", t, d, (len + size - 1) / size, NULL, size, n), n, d,
+                     TH_AG_SPLIT);
 }
 
 THTensor **THTensor_unbind(const THTensor *t, int dim, int64_t *n) {
@@ -265,12 +289,12 @@ THTensor **THTensor_unbind(const THTensor *t, int dim, int64_t *n) {
       return NULL;
     }
   *n = count;
-  return list;
+  return record_list(t, list, n, d, TH_AG_UNBIND);
 }
 
 /* ======================================================================= flip / roll */
 
-THTensor *THTensor_flip(const THTensor *t, int n, const int *dims) {
+static THTensor *flip_raw(const THTensor *t, int n, const int *dims) {
   bool flip[TH_MAX_DIMS] = {0};
   for (int i = 0; i < n; i++) {
     int d;
@@ -291,8 +315,18 @@ THTensor *THTensor_flip(const THTensor *t, int n, const int *dims) {
   return r;
 }
 
-THTensor *THTensor_roll(const THTensor *t, int n_shifts, const int64_t *shifts, int n_dims,
-                        const int *dims) {
+THTensor *THTensor_flip(const THTensor *t, int n, const int *dims) {
+  if (!THAutograd_wanted(1, &t)) return flip_raw(t, n, dims);
+  int64_t ints[TH_MAX_DIMS + 1];
+  if (n > TH_MAX_DIMS) return flip_raw(t, n, dims); /* fails: a dim repeats */
+  ints[0] = n;
+  for (int i = 0; i < n; i++) ints[1 + i] = dims[i];
+  return THAutograd_recordIndexOp(TH_OP_flip, 1, &t, TH_AG_PAUSED_T(flip_raw(t, n, dims)), n + 1,
+                                  ints, NULL, NULL);
+}
+
+static THTensor *roll_raw(const THTensor *t, int n_shifts, const int64_t *shifts, int n_dims,
+                          const int *dims) {
   if (n_dims == 0) { /* roll t as if flat, then restore the shape */
     if (n_shifts != 1) {
       TH_setError("[roll] expected exactly one shift when no dims are given, got %d", n_shifts);
@@ -301,7 +335,7 @@ THTensor *THTensor_roll(const THTensor *t, int n_shifts, const int64_t *shifts, 
     int64_t numel = THTensor_numel(t);
     int zero = 0;
     THTensor *flat = THTensor_reshape(t, 1, &numel);
-    THTensor *r = flat ? THTensor_roll(flat, 1, shifts, 1, &zero) : NULL;
+    THTensor *r = flat ? roll_raw(flat, 1, shifts, 1, &zero) : NULL;
     THTensor *v = r ? THTensor_view(r, t->ndim, t->size) : NULL;
     THTensor_free(flat);
     THTensor_free(r);
@@ -343,9 +377,23 @@ THTensor *THTensor_roll(const THTensor *t, int n_shifts, const int64_t *shifts, 
   return r;
 }
 
+THTensor *THTensor_roll(const THTensor *t, int n_shifts, const int64_t *shifts, int n_dims,
+                        const int *dims) {
+  if (!THAutograd_wanted(1, &t) || n_shifts > TH_MAX_DIMS || n_dims > TH_MAX_DIMS)
+    return roll_raw(t, n_shifts, shifts, n_dims, dims);
+  int64_t ints[2 + 2 * TH_MAX_DIMS];
+  ints[0] = n_shifts;
+  ints[1] = n_dims;
+  for (int i = 0; i < n_shifts; i++) ints[2 + i] = shifts[i];
+  for (int i = 0; i < n_dims; i++) ints[2 + n_shifts + i] = dims[i];
+  return THAutograd_recordIndexOp(TH_OP_roll, 1, &t,
+                                  TH_AG_PAUSED_T(roll_raw(t, n_shifts, shifts, n_dims, dims)),
+                                  2 + n_shifts + n_dims, ints, NULL, NULL);
+}
+
 /* ======================================================================= repeat */
 
-THTensor *THTensor_repeat(const THTensor *t, int n, const int64_t *repeats) {
+static THTensor *repeat_raw(const THTensor *t, int n, const int64_t *repeats) {
   if (n < t->ndim) {
     TH_setError("[repeat] the number of repeats (%d) can not be smaller than the number of "
                 "dimensions of the tensor (%d)", n, t->ndim);
@@ -383,6 +431,15 @@ THTensor *THTensor_repeat(const THTensor *t, int n, const int64_t *repeats) {
   return r;
 }
 
+THTensor *THTensor_repeat(const THTensor *t, int n, const int64_t *repeats) {
+  if (!THAutograd_wanted(1, &t) || n > TH_MAX_DIMS) return repeat_raw(t, n, repeats);
+  int64_t ints[TH_MAX_DIMS + 1];
+  ints[0] = n;
+  for (int i = 0; i < n; i++) ints[1 + i] = repeats[i];
+  return THAutograd_recordIndexOp(TH_OP_repeat, 1, &t, TH_AG_PAUSED_T(repeat_raw(t, n, repeats)),
+                                  n + 1, ints, NULL, NULL);
+}
+
 THTensor *THTensor_tile(const THTensor *t, int n, const int64_t *repeats) {
   int64_t reps[TH_MAX_DIMS];
   if (n > TH_MAX_DIMS) {
@@ -410,7 +467,7 @@ static THTensor *interleave_input(const THTensor *t, int dim, bool flat, int *d)
                  : THTensor_newView(t->storage, t->dtype, t->offset, 1, &one, &one);
 }
 
-THTensor *THTensor_repeatInterleave(const THTensor *t, int64_t repeats, int dim, bool flat) {
+static THTensor *repeat_interleave_raw(const THTensor *t, int64_t repeats, int dim, bool flat) {
   if (repeats < 0) {
     TH_setError("[repeat_interleave] repeats must be non-negative, got %lld", (long long)repeats);
     return NULL;
@@ -445,6 +502,12 @@ THTensor *THTensor_repeatInterleave(const THTensor *t, int64_t repeats, int dim,
     return NULL;
   }
   return r;
+}
+
+THTensor *THTensor_repeatInterleave(const THTensor *t, int64_t repeats, int dim, bool flat) {
+  if (!THAutograd_wanted(1, &t)) return repeat_interleave_raw(t, repeats, dim, flat);
+  return THAutograd_recordRepeatInterleave(
+      t, TH_AG_PAUSED_T(repeat_interleave_raw(t, repeats, dim, flat)), dim, flat, NULL, repeats);
 }
 
 THTensor *THTensor_repeatInterleaveIndex(const THTensor *repeats, int64_t output_size) {
@@ -524,7 +587,8 @@ THTensor *THTensor_repeatInterleaveTensor(const THTensor *t, const THTensor *rep
   THTensor *r = ix ? THTensor_indexSelect(NULL, x, d, ix) : NULL;
   THTensor_free(ix);
   THTensor_free(x);
-  return r;
+  if (!THAutograd_wanted(1, &t)) return r;
+  return THAutograd_recordRepeatInterleave(t, r, dim, flat, repeats, -1);
 }
 
 /* ======================================================================= tril / triu */
@@ -548,8 +612,17 @@ static THTensor *tri(const char *op, THTensor *out, const THTensor *t, int64_t k
   return THIndex_finishOut(op, out, r);
 }
 
-THTensor *THTensor_tril(THTensor *out, const THTensor *t, int64_t k) { return tri("tril", out, t, k, false); }
-THTensor *THTensor_triu(THTensor *out, const THTensor *t, int64_t k) { return tri("triu", out, t, k, true); }
+static THTensor *tri_record(const char *op, THTensor *out, const THTensor *t, int64_t k,
+                            bool upper) {
+  if (!THAutograd_wanted(1, &t)) return tri(op, out, t, k, upper);
+  if (out && THAutograd_checkOut(op, out) != TH_OK) return NULL;
+  const int64_t ints[1] = {k};
+  return THAutograd_recordIndexOp(upper ? TH_OP_triu : TH_OP_tril, 1, &t,
+                                  TH_AG_PAUSED_T(tri(op, out, t, k, upper)), 1, ints, NULL, NULL);
+}
+
+THTensor *THTensor_tril(THTensor *out, const THTensor *t, int64_t k) { return tri_record("tril", out, t, k, false); }
+THTensor *THTensor_triu(THTensor *out, const THTensor *t, int64_t k) { return tri_record("triu", out, t, k, true); }
 
 static int tri_(const char *op, THTensor *t, int64_t k, bool upper) {
   char a[TH_SHAPE_STRLEN];
@@ -568,8 +641,17 @@ static int tri_(const char *op, THTensor *t, int64_t k, bool upper) {
   return rc;
 }
 
-int THTensor_tril_(THTensor *t, int64_t k) { return tri_("tril_", t, k, false); }
-int THTensor_triu_(THTensor *t, int64_t k) { return tri_("triu_", t, k, true); }
+static int tri_record_(const char *op, THTensor *t, int64_t k, bool upper) {
+  if (!THAutograd_wanted(1, (const THTensor **)&t)) return tri_(op, t, k, upper);
+  if (THAutograd_checkInplace(op, t) != TH_OK) return TH_ERROR;
+  const int64_t ints[1] = {k};
+  const THTensor *in[1] = {t};
+  return THAutograd_recordIndexInplace(upper ? TH_OP_triu : TH_OP_tril, 1, in,
+                                       TH_AG_PAUSED_I(tri_(op, t, k, upper)), 1, ints, NULL, NULL);
+}
+
+int THTensor_tril_(THTensor *t, int64_t k) { return tri_record_("tril_", t, k, false); }
+int THTensor_triu_(THTensor *t, int64_t k) { return tri_record_("triu_", t, k, true); }
 
 /* ======================================================================= diagonals */
 
@@ -604,10 +686,12 @@ THTensor *THTensor_diagonal(const THTensor *t, int64_t offset, int dim1, int dim
     }
   sz[n] = len;
   st[n] = t->stride[d1] + t->stride[d2];
-  return THTensor_newView(t->storage, t->dtype, off, n + 1, sz, st);
+  THTensor *r = THTensor_newView(t->storage, t->dtype, off, n + 1, sz, st);
+  if (!THAutograd_wanted(1, &t)) return r;
+  return THAutograd_recordDiagonal(t, r, offset, d1, d2);
 }
 
-THTensor *THTensor_diag(THTensor *out, const THTensor *t, int64_t k) {
+static THTensor *diag_raw(THTensor *out, const THTensor *t, int64_t k) {
   char a[TH_SHAPE_STRLEN];
   THTensor *r = NULL;
   if (t->ndim == 1) {
@@ -633,6 +717,12 @@ THTensor *THTensor_diag(THTensor *out, const THTensor *t, int64_t k) {
   return THIndex_finishOut("diag", out, r);
 }
 
+THTensor *THTensor_diag(THTensor *out, const THTensor *t, int64_t k) {
+  if (!THAutograd_wanted(1, &t)) return diag_raw(out, t, k);
+  if (out && THAutograd_checkOut("diag", out) != TH_OK) return NULL;
+  return THAutograd_recordDiag(t, TH_AG_PAUSED_T(diag_raw(out, t, k)), k);
+}
+
 THTensor *THTensor_narrowCopy(THTensor *out, const THTensor *t, int dim, int64_t start,
                               int64_t length) {
   int d;
@@ -653,8 +743,11 @@ THTensor *THTensor_narrowCopy(THTensor *out, const THTensor *t, int dim, int64_t
                 "size %lld", (long long)start, (long long)length, d + 1, (long long)n);
     return NULL;
   }
+  bool rec = THAutograd_wanted(1, &t);
+  if (rec && out && THAutograd_checkOut("narrow_copy", out) != TH_OK) return NULL;
   THTensor *v = THTensor_narrow(t, d, start, length);
   THTensor *r = v ? THTensor_clone(v) : NULL;
   THTensor_free(v);
+  if (rec) return THAutograd_recordNarrowCopy(t, r, d, start, length);
   return THIndex_finishOut("narrow_copy", out, r);
 }

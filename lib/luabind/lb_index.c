@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "THIndex.h"
+#include "autograd/THAutogradIndex.h"
 #include "lb.h"
 
 /* ======================================================================= helpers */
@@ -447,13 +448,17 @@ static int lb_masked_fill(lua_State *L) {
   THTensor *t = lb_checktensor(L, 1), *mask = lb_checktensor(L, 2);
   bool inplace = lua_toboolean(L, 4);
   THScalar v = check_scalar(L, 3, inplace ? "masked_fill_" : "masked_fill");
+  THTensor *vt = lb_totensor(L, 3); /* a value tensor that requires grad gets a gradient */
+  if (vt && !vt->requires_grad) vt = NULL;
   if (inplace) {
-    if (THTensor_maskedFill_(t, mask, v) != TH_OK) return lb_error(L);
+    if ((vt ? THAutograd_maskedFillTensor_(t, mask, vt, v) : THTensor_maskedFill_(t, mask, v)) != TH_OK)
+      return lb_error(L);
     lua_settop(L, 1);
     return 1;
   }
   THTensor **slot = lb_newslot(L);
-  return push_result(L, slot, THTensor_maskedFill(t, mask, v), 0);
+  return push_result(L, slot, vt ? THAutograd_maskedFillTensor(t, mask, vt, v)
+                                 : THTensor_maskedFill(t, mask, v), 0);
 }
 
 /* masked_scatter(t, mask, source, inplace) */
@@ -557,13 +562,17 @@ static int lb_index_fill(lua_State *L) {
   bool inplace = lua_toboolean(L, 5);
   const char *op = inplace ? "index_fill_" : "index_fill";
   THScalar v = check_scalar(L, 4, op);
+  THTensor *vt = lb_totensor(L, 4); /* a value tensor that requires grad gets a gradient */
+  if (vt && !vt->requires_grad) vt = NULL;
   THTensor *ix = dim_index_arg(L, 3, op, t, d, true);
   int ixpos = lua_gettop(L);
   if (inplace) {
-    return done_inplace(L, THTensor_indexFill_(t, d, ix, v), ixpos);
+    return done_inplace(L, vt ? THAutograd_indexFillTensor_(t, d, ix, vt, v)
+                              : THTensor_indexFill_(t, d, ix, v), ixpos);
   }
   THTensor **slot = lb_newslot(L);
-  return done(L, slot, THTensor_indexFill(t, d, ix, v), 0, ixpos);
+  return done(L, slot, vt ? THAutograd_indexFillTensor(t, d, ix, vt, v)
+                          : THTensor_indexFill(t, d, ix, v), 0, ixpos);
 }
 
 /* ======================================================================= rearranging */
