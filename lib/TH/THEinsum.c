@@ -7,11 +7,15 @@
  * labels split into batch (in both, still needed), contracted (in both, no longer needed) and
  * the labels of only one side, which permute/reshape into (batch, M, K) @ (batch, K, N) for
  * THTensor_bmm.  Sums are products with a vector of ones, so every step goes through the
- * GEMM kernel.  Size-1 dims broadcast against the other operands' sizes.
+ * GEMM kernel.  Size-1 dims broadcast against the other operands' sizes.  Every step is a
+ * recorded op (views, the diagonal of a repeated label, mm/bmm), so einsum is differentiable
+ * through its pieces.
  */
 #include <stdio.h>
 #include <string.h>
 #include "THLinalg.h"
+#include "autograd/THAutogradViews.h"
+#include "autograd/THDerivLinalg.h"
 
 #define NLETTERS 52
 #define NLABELS (NLETTERS + TH_MAX_DIMS)
@@ -64,6 +68,22 @@ static int parse_term(const char *s, int len, Term *term, int which, bool output
   return TH_OK;
 }
 
+/* Recorded permute / expand that skip the identity (no node for a no-op). */
+static THTensor *permuted(const THTensor *t, const int *perm) {
+  bool same = true;
+  for (int d = 0; d < t->ndim; d++) same &= perm[d] == d;
+  if (!same) return THAutograd_permute(t, perm);
+  THTensor_retain((THTensor *)t);
+  return (THTensor *)t;
+}
+
+static THTensor *expanded(const THTensor *t, int nd, const int64_t *sizes) {
+  if (nd != t->ndim || memcmp(sizes, t->size, sizeof(int64_t) * (size_t)nd) != 0)
+    return THAutograd_expand(t, nd, sizes);
+  THTensor_retain((THTensor *)t);
+  return (THTensor *)t;
+}
+
 /* Sums t over the dims flagged in sum (a product with ones); returns a new Lab. */
 static int sum_dims(Lab *x, int nd, const bool *sum, bool promote_int) {
   THTensor *t = x->t;
@@ -85,14 +105,14 @@ static int sum_dims(Lab *x, int nd, const bool *sum, bool promote_int) {
   if (nkeep == nd) return TH_OK;
   THDtype dt = t->dtype;
   if (promote_int && !THDtype_isFloating(dt)) dt = TH_I64; /* as torch.sum does */
-  THTensor *p = THTensor_permute(t, perm), *c = NULL, *m = NULL, *ones = NULL, *o2 = NULL;
+  THTensor *p = permuted(t, perm), *c = NULL, *m = NULL, *ones = NULL, *o2 = NULL;
   THTensor *r = NULL, *rv = NULL;
   int rc = TH_ERROR;
   int64_t s2[2] = {R, K}, os[2] = {K, 1};
-  if (!p || !(c = THTensor_toDtype(p, dt)) || !(m = THTensor_reshape(c, 2, s2))) goto done;
+  if (!p || !(c = THTensor_to(p, dt)) || !(m = THAutograd_reshape(c, 2, s2))) goto done;
   if (!(ones = THTensor_full(dt, THTensor_device(t), 1, &K, 1)) || !(o2 = THTensor_view(ones, 2, os)))
     goto done;
-  if (!(r = THTensor_mm(NULL, m, o2)) || !(rv = THTensor_view(r, nkeep, keep_sizes))) goto done;
+  if (!(r = THTensor_mm(NULL, m, o2)) || !(rv = THAutograd_view(r, nkeep, keep_sizes))) goto done;
   THTensor_free(x->t);
   x->t = rv;
   rv = NULL;
@@ -165,19 +185,19 @@ static int contract(Lab *a, Lab *b, const bool *keep, const int64_t *lsize) {
     eb[k] = b->t->size[pb[k]];
     N *= eb[k];
   }
-  THTensor *A = THTensor_permute(a->t, pa), *B = THTensor_permute(b->t, pb);
+  THTensor *A = permuted(a->t, pa), *B = permuted(b->t, pb);
   THTensor *Ae = NULL, *Be = NULL, *A3 = NULL, *B3 = NULL, *C = NULL, *Cv = NULL;
   int rc = TH_ERROR;
   int64_t sa[3] = {Bt, M, K}, sb[3] = {Bt, K, N}, cs[TH_MAX_DIMS];
-  if (!A || !B || !(Ae = THTensor_expand(A, na, ea)) || !(Be = THTensor_expand(B, nb, eb)))
+  if (!A || !B || !(Ae = expanded(A, na, ea)) || !(Be = expanded(B, nb, eb)))
     goto done;
-  if (!(A3 = THTensor_reshape(Ae, 3, sa)) || !(B3 = THTensor_reshape(Be, 3, sb))) goto done;
+  if (!(A3 = THAutograd_reshape(Ae, 3, sa)) || !(B3 = THAutograd_reshape(Be, 3, sb))) goto done;
   if (!(C = THTensor_bmm(NULL, A3, B3))) goto done;
   int nc = 0, cl[TH_MAX_DIMS];
   for (int i = 0; i < nbat; i++) cs[nc] = lsize[batch[i]], cl[nc++] = batch[i];
   for (int i = 0; i < nao; i++) cs[nc] = a->t->size[find(a->labels, na, ao[i])], cl[nc++] = ao[i];
   for (int i = 0; i < nbo; i++) cs[nc] = b->t->size[find(b->labels, nb, bo[i])], cl[nc++] = bo[i];
-  if (!(Cv = THTensor_view(C, nc, cs))) goto done;
+  if (!(Cv = THAutograd_view(C, nc, cs))) goto done;
   THTensor_free(a->t);
   a->t = Cv;
   Cv = NULL;
@@ -265,8 +285,8 @@ THTensor *THTensor_einsum(const char *equation, int n, const THTensor *const *op
       if (j < terms[i].n) dl[d++] = terms[i].letters[j];
     }
     /* take diagonals of repeated labels; record sizes */
-    int64_t sz[TH_MAX_DIMS], st[TH_MAX_DIMS];
-    int nu = 0;
+    int64_t sz[TH_MAX_DIMS];
+    int nu = 0, dmap[TH_MAX_DIMS];
     for (d = 0; d < nd; d++) {
       int l = dl[d];
       int64_t s = ops[i]->size[d];
@@ -277,12 +297,12 @@ THTensor *THTensor_einsum(const char *equation, int n, const THTensor *const *op
                       "match, %lld != %lld", label_char(l), i, (long long)s, (long long)sz[prev]);
           goto fail;
         }
-        st[prev] += ops[i]->stride[d];
+        dmap[d] = prev;
         continue;
       }
       x[i].labels[nu] = l;
-      sz[nu] = s;
-      st[nu++] = ops[i]->stride[d];
+      dmap[d] = nu;
+      sz[nu++] = s;
       count[l]++;
       seen[l] = true;
       if (s != 1) {
@@ -304,8 +324,12 @@ THTensor *THTensor_einsum(const char *equation, int n, const THTensor *const *op
       int l = terms[i].letters[j];
       if (find(terms[i].letters, j, l) >= 0) count[l]++;
     }
-    x[i].t = THTensor_newView(ops[i]->storage, ops[i]->dtype, ops[i]->offset, nu, sz, st);
-    if (!x[i].t) goto fail;
+    if (nu == nd) { /* no repeated label: the operand itself */
+      THTensor_retain((THTensor *)ops[i]);
+      x[i].t = (THTensor *)ops[i];
+    } else if (!(x[i].t = THAutograd_mergeDims(ops[i], nu, dmap))) {
+      goto fail;
+    }
   }
 
   /* ---- the output labels */
@@ -386,9 +410,9 @@ THTensor *THTensor_einsum(const char *equation, int n, const THTensor *const *op
     TH_setError("[einsum] internal error: %d dims left for %d outputs", x[0].t->ndim, nout);
     goto fail;
   }
-  THTensor *pr = THTensor_permute(x[0].t, perm);
+  THTensor *pr = permuted(x[0].t, perm);
   if (!pr) goto fail;
-  result = THTensor_expand(pr, nout, fs);
+  result = expanded(pr, nout, fs);
   THTensor_free(pr);
 fail:
   for (int j = 0; j < n; j++) THTensor_free(x[j].t);

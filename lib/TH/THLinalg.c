@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "THLinalg.h"
+#include "autograd/THAutogradViews.h"
+#include "autograd/THDerivLinalg.h"
 
 /* ======================================================================= helpers */
 
@@ -172,16 +174,17 @@ static int check_out(const char *op, const THTensor *out, THDtype dt) {
   return TH_OK;
 }
 
-/* t with the size-1 dims flagged in drop removed (a view). */
+/* t with the size-1 dims flagged in drop removed (a recorded view). */
 static THTensor *drop_dims(const THTensor *t, const bool *drop) {
-  int64_t sz[TH_MAX_DIMS], st[TH_MAX_DIMS];
-  int n = 0;
-  for (int d = 0; d < t->ndim; d++)
-    if (!drop[d]) {
-      sz[n] = t->size[d];
-      st[n++] = t->stride[d];
-    }
-  return THTensor_newView(t->storage, t->dtype, t->offset, n, sz, st);
+  THTensor *r = (THTensor *)t;
+  THTensor_retain(r);
+  for (int d = t->ndim - 1; d >= 0 && r; d--) {
+    if (!drop[d]) continue;
+    THTensor *q = THAutograd_squeezeDim(r, d);
+    THTensor_free(r);
+    r = q;
+  }
+  return r;
 }
 
 /* The view of a contiguous (prod(batch)) tensor as shape batch. */
@@ -193,7 +196,7 @@ static THTensor *batch_view(THTensor *flat, int nb, const int64_t *batch) {
 
 /* ======================================================================= inverse, det */
 
-THTensor *THLinalg_inv(THTensor *out, const THTensor *a) {
+static THTensor *inv_impl(THTensor *out, const THTensor *a) {
   const char *op = "linalg.inv";
   if (check_square(op, a) != TH_OK || check_out(op, out, a->dtype) != TH_OK) return NULL;
   THDtype ct = compute_dtype(a->dtype);
@@ -259,7 +262,7 @@ done:
   return rc;
 }
 
-THTensor *THLinalg_det(THTensor *out, const THTensor *a) {
+static THTensor *det_impl(THTensor *out, const THTensor *a) {
   THTensor *d = NULL;
   if (check_out("linalg.det", out, a->dtype) != TH_OK ||
       det_common("linalg.det", TH_OP_linalg_det, a, &d, NULL, NULL) != TH_OK)
@@ -267,14 +270,14 @@ THTensor *THLinalg_det(THTensor *out, const THTensor *a) {
   return give("linalg.det", out, d);
 }
 
-int THLinalg_slogdet(const THTensor *a, THTensor **sign, THTensor **logabsdet) {
+static int slogdet_impl(const THTensor *a, THTensor **sign, THTensor **logabsdet) {
   *sign = *logabsdet = NULL;
   return det_common("linalg.slogdet", TH_OP_linalg_slogdet, a, NULL, sign, logabsdet);
 }
 
 /* ======================================================================= solve */
 
-THTensor *THLinalg_solve(THTensor *out, const THTensor *a, const THTensor *b, bool left) {
+static THTensor *solve_impl(THTensor *out, const THTensor *a, const THTensor *b, bool left) {
   const char *op = "linalg.solve";
   char s1[TH_SHAPE_STRLEN], s2[TH_SHAPE_STRLEN];
   if (check_square(op, a) != TH_OK || check_floating(op, b) != TH_OK ||
@@ -349,7 +352,7 @@ done:
 
 /* ======================================================================= Cholesky, QR */
 
-THTensor *THLinalg_cholesky(THTensor *out, const THTensor *a, bool upper) {
+static THTensor *cholesky_impl(THTensor *out, const THTensor *a, bool upper) {
   const char *op = "linalg.cholesky";
   if (check_square(op, a) != TH_OK || check_out(op, out, a->dtype) != TH_OK) return NULL;
   THKernel k;
@@ -370,7 +373,7 @@ done:
   return give(op, out, to_dtype_owned(res, a->dtype));
 }
 
-int THLinalg_qr(const THTensor *a, const char *mode, THTensor **q, THTensor **r) {
+static int qr_impl(const THTensor *a, const char *mode, THTensor **q, THTensor **r) {
   const char *op = "linalg.qr";
   *q = *r = NULL;
   if (check_matrix(op, a) != TH_OK) return TH_ERROR;
@@ -421,9 +424,9 @@ done:
 
 /* ======================================================================= SVD, eigh */
 
-int THLinalg_svd(const THTensor *a, bool full_matrices, bool compute_uv, THTensor **u,
-                 THTensor **s, THTensor **vh) {
-  const char *op = compute_uv ? "linalg.svd" : "linalg.svdvals";
+/* op: the name errors give (svd computes U and Vh for svdvals when it records) */
+static int svd_impl(const char *op, const THTensor *a, bool full_matrices, bool compute_uv,
+                    THTensor **u, THTensor **s, THTensor **vh) {
   if (u) *u = NULL;
   if (vh) *vh = NULL;
   *s = NULL;
@@ -483,8 +486,8 @@ done:
   return rc;
 }
 
-int THLinalg_eigh(const THTensor *a, bool upper, THTensor **w_out, THTensor **v_out) {
-  const char *op = v_out ? "linalg.eigh" : "linalg.eigvalsh";
+static int eigh_impl(const char *op, const THTensor *a, bool upper, THTensor **w_out,
+                     THTensor **v_out) {
   *w_out = NULL;
   if (v_out) *v_out = NULL;
   if (check_square(op, a) != TH_OK) return TH_ERROR;
@@ -531,8 +534,9 @@ done:
 
 /* ======================================================================= least squares */
 
-int THLinalg_lstsq(const THTensor *a, const THTensor *b, double rcond, const char *driver,
-                   THTensor **solution, THTensor **residuals, THTensor **rank, THTensor **sv) {
+static int lstsq_impl(const THTensor *a, const THTensor *b, double rcond, const char *driver,
+                      THTensor **solution, THTensor **residuals, THTensor **rank,
+                      THTensor **sv) {
   const char *op = "linalg.lstsq";
   char s1[TH_SHAPE_STRLEN], s2[TH_SHAPE_STRLEN];
   *solution = *residuals = *rank = *sv = NULL;
@@ -684,8 +688,8 @@ static void format_ord(char *buf, size_t n, double ord) {
   else snprintf(buf, n, "%g", ord);
 }
 
-THTensor *THLinalg_vectorNorm(THTensor *out, const THTensor *x, double ord, int ndims,
-                              const int *dims, bool keepdim, int dtype) {
+static THTensor *vector_norm_impl(THTensor *out, const THTensor *x, double ord, int ndims,
+                                  const int *dims, bool keepdim, int dtype) {
   const char *op = "linalg.vector_norm";
   if (check_floating(op, x) != TH_OK) return NULL;
   THDtype rt = x->dtype;
@@ -766,13 +770,13 @@ static THTensor *sv_norm(const THTensor *x, int d0, int d1, double ord, bool kee
     if (d != d0 && d != d1) perm[np++] = d;
   perm[np++] = d0;
   perm[np++] = d1;
-  THTensor *p = THTensor_permute(x, perm), *s = NULL, *r = NULL;
+  THTensor *p = THAutograd_permute(x, perm), *s = NULL, *r = NULL;
   if (!p || THLinalg_svd(p, false, false, NULL, &s, NULL) != TH_OK) goto done;
   int last = s->ndim - 1;
   r = THLinalg_vectorNorm(NULL, s, ord, 1, &last, false, -1);
   if (r && keepdim) { /* put size-1 dims back at d0 and d1 */
     int lo = d0 < d1 ? d0 : d1, hi = d0 < d1 ? d1 : d0;
-    THTensor *a = THTensor_unsqueeze(r, lo), *b = a ? THTensor_unsqueeze(a, hi) : NULL;
+    THTensor *a = THAutograd_unsqueeze(r, lo), *b = a ? THAutograd_unsqueeze(a, hi) : NULL;
     THTensor_free(a);
     THTensor_free(r);
     r = b;
@@ -813,7 +817,8 @@ THTensor *THLinalg_matrixNorm(THTensor *out, const THTensor *x, const char *ord,
     rt = (THDtype)dtype;
   }
   if (check_out(op, out, rt) != TH_OK) return NULL;
-  if (!(xc = THTensor_toDtype(x, rt))) return NULL;
+  if (out && THAutograd_wanted(1, &x) && THAutograd_checkOut(op, out) != TH_OK) return NULL;
+  if (!(xc = THTensor_to(x, rt))) return NULL;
   int dims[2] = {d0, d1};
   if (fro) {
     r = THLinalg_vectorNorm(NULL, xc, 2, 2, dims, keepdim, -1);
@@ -839,4 +844,172 @@ THTensor *THLinalg_matrixNorm(THTensor *out, const THTensor *x, const char *ord,
   }
   THTensor_free(xc);
   return give(op, out, r);
+}
+
+/* ======================================================================= recorded entry points */
+/* Each op records its node (LinalgInvExBackward0, LinalgSvdBackward0, ...; formulas in
+ * autograd/THDerivLinalg.c) when its input requires grad.  svdvals and eigvalsh compute the
+ * vectors too when they record, as PyTorch does: the node keeps them for the formula.
+ * slogdet records both outputs (the sign's gradient is zero); lstsq records the solution only.
+ * matrix_norm above is a composition of recorded ops. */
+
+THTensor *THLinalg_inv(THTensor *out, const THTensor *a) {
+  THLinalgRec g;
+  if (THLinalgRec_begin(&g, "linalg.inv", 1, &a, out, NULL) != TH_OK) return NULL;
+  return THLinalgRec_end1(&g, inv_impl(out, a), TH_OP_linalg_inv, 1, &a, NULL);
+}
+
+THTensor *THLinalg_det(THTensor *out, const THTensor *a) {
+  THLinalgRec g;
+  if (THLinalgRec_begin(&g, "linalg.det", 1, &a, out, NULL) != TH_OK) return NULL;
+  return THLinalgRec_end1(&g, det_impl(out, a), TH_OP_linalg_det, 1, &a, NULL);
+}
+
+int THLinalg_slogdet(const THTensor *a, THTensor **sign, THTensor **logabsdet) {
+  THLinalgRec g;
+  *sign = *logabsdet = NULL;
+  if (THLinalgRec_begin(&g, "linalg.slogdet", 1, &a, NULL, NULL) != TH_OK) return TH_ERROR;
+  if (slogdet_impl(a, sign, logabsdet) != TH_OK) {
+    THLinalgRec_restore(&g);
+    return TH_ERROR;
+  }
+  THTensor *outs[2] = {*sign, *logabsdet};
+  if (THLinalgRec_record(&g, TH_OP_linalg_slogdet, 1, &a, 2, outs, NULL) != TH_OK) {
+    THTensor_free(*sign);
+    THTensor_free(*logabsdet);
+    *sign = *logabsdet = NULL;
+    return TH_ERROR;
+  }
+  return TH_OK;
+}
+
+THTensor *THLinalg_solve(THTensor *out, const THTensor *a, const THTensor *b, bool left) {
+  const THTensor *in[2] = {a, b};
+  THLinalgRec g;
+  if (THLinalgRec_begin(&g, "linalg.solve", 2, in, out, NULL) != TH_OK) return NULL;
+  THTensor *r = solve_impl(out, a, b, left);
+  /* the vector rule of solve_impl */
+  bool vec = r && (b->ndim == 1 || (b->ndim == a->ndim - 1 &&
+                                    memcmp(b->size, a->size, sizeof(int64_t) * (size_t)b->ndim) == 0));
+  int64_t ints[2] = {left, vec};
+  THRecordArgs ra = {.ints = ints, .nints = 2};
+  return THLinalgRec_end1(&g, r, TH_OP_linalg_solve, 2, in, &ra);
+}
+
+THTensor *THLinalg_cholesky(THTensor *out, const THTensor *a, bool upper) {
+  THLinalgRec g;
+  if (THLinalgRec_begin(&g, "linalg.cholesky", 1, &a, out, NULL) != TH_OK) return NULL;
+  int64_t ints[1] = {upper};
+  THRecordArgs ra = {.ints = ints, .nints = 1};
+  return THLinalgRec_end1(&g, cholesky_impl(out, a, upper), TH_OP_linalg_cholesky, 1, &a, &ra);
+}
+
+/* Records a decomposition's outputs; on failure frees them (NULLs them) and returns TH_ERROR. */
+static int record_outputs(THLinalgRec *g, THOp op, int nin, const THTensor *const *in, int nout,
+                          THTensor **outs, const THRecordArgs *ra) {
+  if (THLinalgRec_record(g, op, nin, in, nout, outs, ra) == TH_OK) return TH_OK;
+  for (int i = 0; i < nout; i++) {
+    THTensor_free(outs[i]);
+    outs[i] = NULL;
+  }
+  return TH_ERROR;
+}
+
+int THLinalg_qr(const THTensor *a, const char *mode, THTensor **q, THTensor **r) {
+  THLinalgRec g;
+  *q = *r = NULL;
+  if (THLinalgRec_begin(&g, "linalg.qr", 1, &a, NULL, NULL) != TH_OK) return TH_ERROR;
+  if (qr_impl(a, mode, q, r) != TH_OK) {
+    THLinalgRec_restore(&g);
+    return TH_ERROR;
+  }
+  int64_t ints[1] = {!mode || strcmp(mode, "reduced") == 0 ? 0 : strcmp(mode, "complete") == 0 ? 1 : 2};
+  THRecordArgs ra = {.ints = ints, .nints = 1};
+  THTensor *outs[2] = {*q, *r};
+  int rc = record_outputs(&g, TH_OP_linalg_qr, 1, &a, 2, outs, &ra);
+  *q = outs[0], *r = outs[1];
+  return rc;
+}
+
+int THLinalg_svd(const THTensor *a, bool full_matrices, bool compute_uv, THTensor **u,
+                 THTensor **s, THTensor **vh) {
+  const char *op = compute_uv ? "linalg.svd" : "linalg.svdvals";
+  THLinalgRec g;
+  if (u) *u = NULL;
+  if (vh) *vh = NULL;
+  *s = NULL;
+  if (THLinalgRec_begin(&g, op, 1, &a, NULL, NULL) != TH_OK) return TH_ERROR;
+  if (!g.rec) return svd_impl(op, a, full_matrices, compute_uv, u, s, vh);
+  bool full = compute_uv && full_matrices;
+  THTensor *outs[3] = {NULL, NULL, NULL};
+  if (svd_impl(op, a, full, true, &outs[0], &outs[1], &outs[2]) != TH_OK) {
+    THLinalgRec_restore(&g);
+    return TH_ERROR;
+  }
+  int64_t ints[1] = {full};
+  THRecordArgs ra = {.ints = ints, .nints = 1};
+  if (record_outputs(&g, TH_OP_linalg_svd, 1, &a, 3, outs, &ra) != TH_OK) return TH_ERROR;
+  *s = outs[1];
+  if (compute_uv) {
+    *u = outs[0];
+    *vh = outs[2];
+  } else {
+    THTensor_free(outs[0]);
+    THTensor_free(outs[2]);
+  }
+  return TH_OK;
+}
+
+int THLinalg_eigh(const THTensor *a, bool upper, THTensor **w_out, THTensor **v_out) {
+  const char *op = v_out ? "linalg.eigh" : "linalg.eigvalsh";
+  THLinalgRec g;
+  *w_out = NULL;
+  if (v_out) *v_out = NULL;
+  if (THLinalgRec_begin(&g, op, 1, &a, NULL, NULL) != TH_OK) return TH_ERROR;
+  if (!g.rec) return eigh_impl(op, a, upper, w_out, v_out);
+  THTensor *outs[2] = {NULL, NULL};
+  if (eigh_impl(op, a, upper, &outs[0], &outs[1]) != TH_OK) {
+    THLinalgRec_restore(&g);
+    return TH_ERROR;
+  }
+  if (record_outputs(&g, TH_OP_linalg_eigh, 1, &a, 2, outs, NULL) != TH_OK) return TH_ERROR;
+  *w_out = outs[0];
+  if (v_out) *v_out = outs[1];
+  else THTensor_free(outs[1]);
+  return TH_OK;
+}
+
+int THLinalg_lstsq(const THTensor *a, const THTensor *b, double rcond, const char *driver,
+                   THTensor **solution, THTensor **residuals, THTensor **rank, THTensor **sv) {
+  const THTensor *in[2] = {a, b};
+  THLinalgRec g;
+  *solution = *residuals = *rank = *sv = NULL;
+  if (THLinalgRec_begin(&g, "linalg.lstsq", 2, in, NULL, NULL) != TH_OK) return TH_ERROR;
+  if (lstsq_impl(a, b, rcond, driver, solution, residuals, rank, sv) != TH_OK) {
+    THLinalgRec_restore(&g);
+    return TH_ERROR;
+  }
+  int64_t ints[1] = {b->ndim == a->ndim - 1};
+  THRecordArgs ra = {.ints = ints, .nints = 1};
+  if (THLinalgRec_record(&g, TH_OP_linalg_lstsq, 2, in, 1, solution, &ra) == TH_OK) return TH_OK;
+  THTensor *all[4] = {*solution, *residuals, *rank, *sv};
+  for (int i = 0; i < 4; i++) THTensor_free(all[i]);
+  *solution = *residuals = *rank = *sv = NULL;
+  return TH_ERROR;
+}
+
+THTensor *THLinalg_vectorNorm(THTensor *out, const THTensor *x, double ord, int ndims,
+                              const int *dims, bool keepdim, int dtype) {
+  THLinalgRec g;
+  if (THLinalgRec_begin(&g, "linalg.vector_norm", 1, &x, out, NULL) != TH_OK) return NULL;
+  THTensor *r = vector_norm_impl(out, x, ord, ndims, dims, keepdim, dtype);
+  int64_t mask = ndims == 0 ? ((int64_t)1 << x->ndim) - 1 : 0;
+  for (int i = 0; i < ndims && x->ndim > 0; i++)
+    mask |= (int64_t)1 << (dims[i] < 0 ? dims[i] + x->ndim : dims[i]);
+  int64_t ints[2] = {keepdim, mask};
+  THOpParams prm = TH_OPPARAMS_DEFAULT;
+  prm.alpha.kind = TH_KIND_FLOAT;
+  prm.alpha.f = ord;
+  THRecordArgs ra = {.params = &prm, .ints = ints, .nints = 2};
+  return THLinalgRec_end1(&g, r, TH_OP_linalg_vector_norm, 1, &x, &ra);
 }

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "THLinalg.h"
+#include "autograd/THAutogradViews.h"
+#include "autograd/THDerivLinalg.h"
 
 /* ======================================================================= checks */
 
@@ -188,7 +190,7 @@ static Product product_of(const char *name, THOp op, THTensor *out) {
 
 /* ======================================================================= plain products */
 
-THTensor *THTensor_mm(THTensor *out, const THTensor *a, const THTensor *b) {
+static THTensor *mm_impl(THTensor *out, const THTensor *a, const THTensor *b) {
   const THTensor *ops[2] = {a, b};
   if (check_ndims("mm", a, 2, b, 2, "2-D matrices") != TH_OK ||
       check_operands("mm", 2, ops) != TH_OK)
@@ -200,7 +202,7 @@ THTensor *THTensor_mm(THTensor *out, const THTensor *a, const THTensor *b) {
   return run_product(&p, a, b, a, b);
 }
 
-THTensor *THTensor_bmm(THTensor *out, const THTensor *a, const THTensor *b) {
+static THTensor *bmm_impl(THTensor *out, const THTensor *a, const THTensor *b) {
   const THTensor *ops[2] = {a, b};
   if (check_ndims("bmm", a, 3, b, 3, "3-D batches of matrices") != TH_OK ||
       check_operands("bmm", 2, ops) != TH_OK)
@@ -213,7 +215,7 @@ THTensor *THTensor_bmm(THTensor *out, const THTensor *a, const THTensor *b) {
   return run_product(&p, a, b, a, b);
 }
 
-THTensor *THTensor_mv(THTensor *out, const THTensor *a, const THTensor *v) {
+static THTensor *mv_impl(THTensor *out, const THTensor *a, const THTensor *v) {
   const THTensor *ops[2] = {a, v};
   if (check_ndims("mv", a, 2, v, 1, "a 2-D matrix and a 1-D vector") != TH_OK ||
       check_operands("mv", 2, ops) != TH_OK)
@@ -245,18 +247,9 @@ static THTensor *dot_like(const char *name, THOp op, THTensor *out, const THTens
   return r;
 }
 
-THTensor *THTensor_dot(THTensor *out, const THTensor *a, const THTensor *b) {
-  return dot_like("dot", TH_OP_dot, out, a, b);
-}
-
-/* Real dtypes only, so vdot (which conjugates a) is dot. */
-THTensor *THTensor_vdot(THTensor *out, const THTensor *a, const THTensor *b) {
-  return dot_like("vdot", TH_OP_vdot, out, a, b);
-}
-
 THTensor *THTensor_outer(THTensor *out, const THTensor *a, const THTensor *b) {
   if (check_ndims("outer", a, 1, b, 1, "1-D tensors") != TH_OK) return NULL;
-  THTensor *col = THTensor_unsqueeze(a, 1);
+  THTensor *col = THAutograd_unsqueeze(a, 1); /* recorded: outer is differentiable */
   if (!col) return NULL;
   THTensor *r = THTensor_mul(out, THArg_tensor(col), THArg_tensor(b));
   THTensor_free(col);
@@ -265,7 +258,7 @@ THTensor *THTensor_outer(THTensor *out, const THTensor *a, const THTensor *b) {
 
 /* ======================================================================= matmul */
 
-THTensor *THTensor_matmul(THTensor *out, const THTensor *a, const THTensor *b) {
+static THTensor *matmul_impl(THTensor *out, const THTensor *a, const THTensor *b) {
   const char *name = "matmul";
   char s1[TH_SHAPE_STRLEN], s2[TH_SHAPE_STRLEN];
   if (a->ndim == 0 || b->ndim == 0)
@@ -339,8 +332,8 @@ done:
 
 /* ======================================================================= add*: beta self + alpha (a @ b) */
 
-THTensor *THTensor_addmm(THTensor *out, const THTensor *self, const THTensor *a,
-                         const THTensor *b, THScalar beta, THScalar alpha, bool inplace) {
+static THTensor *addmm_impl(THTensor *out, const THTensor *self, const THTensor *a,
+                            const THTensor *b, THScalar beta, THScalar alpha, bool inplace) {
   const THTensor *ops[2] = {a, b};
   if (check_ndims("addmm", a, 2, b, 2, "2-D matrices") != TH_OK ||
       check_operands("addmm", 2, ops) != TH_OK)
@@ -357,8 +350,8 @@ THTensor *THTensor_addmm(THTensor *out, const THTensor *self, const THTensor *a,
   return run_product(&p, a, b, a, b);
 }
 
-THTensor *THTensor_addmv(THTensor *out, const THTensor *self, const THTensor *a,
-                         const THTensor *v, THScalar beta, THScalar alpha, bool inplace) {
+static THTensor *addmv_impl(THTensor *out, const THTensor *self, const THTensor *a,
+                            const THTensor *v, THScalar beta, THScalar alpha, bool inplace) {
   const THTensor *ops[2] = {a, v};
   if (check_ndims("addmv", a, 2, v, 1, "a 2-D matrix and a 1-D vector") != TH_OK ||
       check_operands("addmv", 2, ops) != TH_OK)
@@ -378,8 +371,8 @@ THTensor *THTensor_addmv(THTensor *out, const THTensor *self, const THTensor *a,
   return r;
 }
 
-THTensor *THTensor_baddbmm(THTensor *out, const THTensor *self, const THTensor *a,
-                           const THTensor *b, THScalar beta, THScalar alpha, bool inplace) {
+static THTensor *baddbmm_impl(THTensor *out, const THTensor *self, const THTensor *a,
+                              const THTensor *b, THScalar beta, THScalar alpha, bool inplace) {
   const THTensor *ops[2] = {a, b};
   if (check_ndims("baddbmm", a, 3, b, 3, "3-D batches of matrices") != TH_OK ||
       check_operands("baddbmm", 2, ops) != TH_OK)
@@ -399,8 +392,8 @@ THTensor *THTensor_baddbmm(THTensor *out, const THTensor *self, const THTensor *
 
 /* addbmm: the batch is summed, as a[0] @ b[0] with beta, then each further product added
  * with beta = 1 (no (m, B*k) copy of a is needed). */
-THTensor *THTensor_addbmm(THTensor *out, const THTensor *self, const THTensor *a,
-                          const THTensor *b, THScalar beta, THScalar alpha, bool inplace) {
+static THTensor *addbmm_impl(THTensor *out, const THTensor *self, const THTensor *a,
+                             const THTensor *b, THScalar beta, THScalar alpha, bool inplace) {
   const THTensor *ops[2] = {a, b};
   if (check_ndims("addbmm", a, 3, b, 3, "3-D batches of matrices") != TH_OK ||
       check_operands("addbmm", 2, ops) != TH_OK)
@@ -468,4 +461,177 @@ done:
   THTensor_free(a0);
   THTensor_free(b0);
   return r;
+}
+
+/* ======================================================================= recorded entry points */
+/* Each product records its node (MmBackward0, AddmmBackward0, ...; formulas in
+ * autograd/THDerivLinalg.c) when an input requires grad; alpha and beta go to the node's
+ * params.  matmul records no node of its own: it is composed from the recorded products and
+ * views as PyTorch composes it, so its graph shows MmBackward0, MvBackward0, DotBackward0,
+ * BmmBackward0 and the views around them. */
+
+static THTensor *product2(THOp op, const char *name, THTensor *out, const THTensor *a,
+                          const THTensor *b, THTensor *(*impl)(THTensor *, const THTensor *,
+                                                               const THTensor *)) {
+  const THTensor *in[2] = {a, b};
+  THLinalgRec g;
+  if (THLinalgRec_begin(&g, name, 2, in, out, NULL) != TH_OK) return NULL;
+  return THLinalgRec_end1(&g, impl(out, a, b), op, 2, in, NULL);
+}
+
+static THTensor *dot_impl(THTensor *out, const THTensor *a, const THTensor *b) {
+  return dot_like("dot", TH_OP_dot, out, a, b);
+}
+
+/* Real dtypes only, so vdot (which conjugates a) is dot. */
+static THTensor *vdot_impl(THTensor *out, const THTensor *a, const THTensor *b) {
+  return dot_like("vdot", TH_OP_vdot, out, a, b);
+}
+
+THTensor *THTensor_mm(THTensor *out, const THTensor *a, const THTensor *b) {
+  return product2(TH_OP_mm, "mm", out, a, b, mm_impl);
+}
+
+THTensor *THTensor_bmm(THTensor *out, const THTensor *a, const THTensor *b) {
+  return product2(TH_OP_bmm, "bmm", out, a, b, bmm_impl);
+}
+
+THTensor *THTensor_mv(THTensor *out, const THTensor *a, const THTensor *v) {
+  return product2(TH_OP_mv, "mv", out, a, v, mv_impl);
+}
+
+THTensor *THTensor_dot(THTensor *out, const THTensor *a, const THTensor *b) {
+  return product2(TH_OP_dot, "dot", out, a, b, dot_impl);
+}
+
+THTensor *THTensor_vdot(THTensor *out, const THTensor *a, const THTensor *b) {
+  return product2(TH_OP_vdot, "vdot", out, a, b, vdot_impl);
+}
+
+typedef THTensor *(*AddProductFn)(THTensor *, const THTensor *, const THTensor *,
+                                  const THTensor *, THScalar, THScalar, bool);
+
+static THTensor *add_product(THOp op, const char *name, AddProductFn impl, THTensor *out,
+                             const THTensor *self, const THTensor *a, const THTensor *b,
+                             THScalar beta, THScalar alpha, bool inplace) {
+  const THTensor *in[3] = {self, a, b};
+  THLinalgRec g;
+  if (THLinalgRec_begin(&g, name, 3, in, inplace ? NULL : out, inplace ? self : NULL) != TH_OK)
+    return NULL;
+  THOpParams prm = TH_OPPARAMS_DEFAULT;
+  prm.alpha = alpha;
+  prm.beta = beta;
+  THRecordArgs ra = {.params = &prm, .inplace = inplace};
+  return THLinalgRec_end1(&g, impl(out, self, a, b, beta, alpha, inplace), op, 3, in, &ra);
+}
+
+THTensor *THTensor_addmm(THTensor *out, const THTensor *self, const THTensor *a,
+                         const THTensor *b, THScalar beta, THScalar alpha, bool inplace) {
+  return add_product(TH_OP_addmm, inplace ? "addmm_" : "addmm", addmm_impl, out, self, a, b,
+                     beta, alpha, inplace);
+}
+
+THTensor *THTensor_addmv(THTensor *out, const THTensor *self, const THTensor *a,
+                         const THTensor *v, THScalar beta, THScalar alpha, bool inplace) {
+  return add_product(TH_OP_addmv, inplace ? "addmv_" : "addmv", addmv_impl, out, self, a, v,
+                     beta, alpha, inplace);
+}
+
+THTensor *THTensor_baddbmm(THTensor *out, const THTensor *self, const THTensor *a,
+                           const THTensor *b, THScalar beta, THScalar alpha, bool inplace) {
+  return add_product(TH_OP_baddbmm, inplace ? "baddbmm_" : "baddbmm", baddbmm_impl, out, self,
+                     a, b, beta, alpha, inplace);
+}
+
+THTensor *THTensor_addbmm(THTensor *out, const THTensor *self, const THTensor *a,
+                          const THTensor *b, THScalar beta, THScalar alpha, bool inplace) {
+  return add_product(TH_OP_addbmm, inplace ? "addbmm_" : "addbmm", addbmm_impl, out, self, a,
+                     b, beta, alpha, inplace);
+}
+
+static THTensor *retained(const THTensor *t) {
+  THTensor_retain((THTensor *)t);
+  return (THTensor *)t;
+}
+
+/* matmul of operands that require grad, from recorded pieces: dot, mv, mm, (1-D @ 2-D as
+ * unsqueeze-mm-squeeze), a batch folded into the rows of one mm/mv, or expand-reshape-bmm-view
+ * (the engine sums the gradient of a broadcast batch back through the expand). */
+static THTensor *matmul_recorded(const THTensor *a, const THTensor *b) {
+  char s1[TH_SHAPE_STRLEN], s2[TH_SHAPE_STRLEN];
+  int da = a->ndim, db = b->ndim;
+  if (da == 1 && db == 1) return THTensor_dot(NULL, a, b);
+  if (da == 2 && db == 1) return THTensor_mv(NULL, a, b);
+  if (da == 2 && db == 2) return THTensor_mm(NULL, a, b);
+  THTensor *A = NULL, *B = NULL, *A3 = NULL, *B3 = NULL, *C = NULL, *r = NULL;
+  if (da == 1 && db == 2) {
+    if ((A = THAutograd_unsqueeze(a, 0)) && (C = THTensor_mm(NULL, A, b)))
+      r = THAutograd_squeezeDim(C, 0);
+    goto done;
+  }
+  int64_t k = a->size[da - 1];
+  if (da >= 3 && db <= 2) { /* fold a's batch into the rows */
+    int64_t rows = 1, shape[TH_MAX_DIMS];
+    for (int i = 0; i < da - 1; i++) rows *= (shape[i] = a->size[i]);
+    int nd = da - 1;
+    if (db == 2) shape[nd++] = b->size[1];
+    int64_t s2d[2] = {rows, k};
+    if (!(A = THAutograd_reshape(a, 2, s2d))) goto done;
+    if (!(C = db == 2 ? THTensor_mm(NULL, A, b) : THTensor_mv(NULL, A, b))) goto done;
+    r = THAutograd_view(C, nd, shape);
+    goto done;
+  }
+  /* batched: a (.., m, k) @ b (.., k, n) with broadcast batch dims */
+  A = da == 1 ? THAutograd_unsqueeze(a, 0) : retained(a);
+  B = db == 1 ? THAutograd_unsqueeze(b, 1) : retained(b);
+  if (!A || !B) goto done;
+  int na = A->ndim - 2, nb = B->ndim - 2, nbd;
+  int64_t m = A->size[na], n = B->size[nb + 1], batch[TH_MAX_DIMS];
+  if (THTensor_broadcastShape("matmul", na, A->size, nb, B->size, &nbd, batch) != TH_OK) {
+    TH_setError("[matmul] batch dimensions of %s and %s cannot be broadcast together",
+                TH_formatShape(s1, da, a->size), TH_formatShape(s2, db, b->size));
+    goto done;
+  }
+  if (nbd + 2 > TH_MAX_DIMS) {
+    TH_setError("[matmul] too many dimensions");
+    goto done;
+  }
+  int64_t ash[TH_MAX_DIMS], bsh[TH_MAX_DIMS], shape[TH_MAX_DIMS], nbatch = 1;
+  int nd = 0;
+  for (int i = 0; i < nbd; i++) {
+    ash[i] = bsh[i] = shape[nd++] = batch[i];
+    nbatch *= batch[i];
+  }
+  ash[nbd] = m, ash[nbd + 1] = k;
+  bsh[nbd] = k, bsh[nbd + 1] = n;
+  if (da > 1) shape[nd++] = m;
+  if (db > 1) shape[nd++] = n;
+  THTensor *Ae = THAutograd_expand(A, nbd + 2, ash), *Be = THAutograd_expand(B, nbd + 2, bsh);
+  int64_t sa[3] = {nbatch, m, k}, sb[3] = {nbatch, k, n};
+  if (Ae && Be && (A3 = THAutograd_reshape(Ae, 3, sa)) && (B3 = THAutograd_reshape(Be, 3, sb)) &&
+      (C = THTensor_bmm(NULL, A3, B3)))
+    r = THAutograd_view(C, nd, shape);
+  THTensor_free(Ae);
+  THTensor_free(Be);
+done:
+  THTensor_free(A);
+  THTensor_free(B);
+  THTensor_free(A3);
+  THTensor_free(B3);
+  THTensor_free(C);
+  return r;
+}
+
+THTensor *THTensor_matmul(THTensor *out, const THTensor *a, const THTensor *b) {
+  const THTensor *ops[2] = {a, b};
+  if (!THAutograd_wanted(2, ops)) return matmul_impl(out, a, b);
+  if (out) return THAutograd_checkOut("matmul", out), NULL;
+  /* the checks of matmul_impl, so the errors name matmul */
+  if (a->ndim == 0 || b->ndim == 0)
+    return TH_setError("[matmul] both arguments need to be at least 1-D, but they are %d-D and "
+                       "%d-D", a->ndim, b->ndim), NULL;
+  if (check_operands("matmul", 2, ops) != TH_OK) return NULL;
+  int64_t ka = a->size[a->ndim - 1], kb = b->ndim == 1 ? b->size[0] : b->size[b->ndim - 2];
+  if (ka != kb) return size_mismatch("matmul", a, b, "@"), NULL;
+  return matmul_recorded(a, b);
 }

@@ -74,6 +74,12 @@ local function write_outs(fname, out, ...)
     end
   end
   for i = 1, n do
+    if select(i, ...).requires_grad then -- recorded: an input requires grad
+      fail(string.format("[%s] functions with out=... arguments don't support automatic "
+        .. 'differentiation, but one of the arguments requires grad.', fname))
+    end
+  end
+  for i = 1, n do
     local o, r = out[i], select(i, ...)
     o:resize_(r)
     o:copy_(r)
