@@ -461,6 +461,24 @@ describe('in-place operations', function()
     same(out, 'tensor([2., 3.])')
   end)
 
+  it('fill_ and zero_ are recorded: the overwritten values get no gradient', function()
+    local x = f32({ 1, 2, 3 }, true)
+    local y = x * 2
+    y:zero_()
+    same(y, 'tensor([0., 0., 0.], grad_fn=<FillBackward0>)')
+    local z = y + x
+    z:sum():backward()
+    same(x.grad, 'tensor([1., 1., 1.])')
+    local w = x * 2
+    w:fill_(5)
+    assert.are.equal('FillBackward0', w.grad_fn:name())
+    fails(function() x:fill_(2) end, '[fill_] a leaf Variable that requires grad is being used in an in-place operation.')
+    fails(function() x:zero_() end, 'a leaf Variable that requires grad is being used in an in-place operation.')
+    same(x, 'tensor([1., 2., 3.], requires_grad=True)')
+    x.grad:zero_() -- gradients do not require grad
+    same(x.grad, 'tensor([0., 0., 0.])')
+  end)
+
   it('copy_ into a non-leaf is recorded', function()
     local x = f32({ 1, 2 }, true)
     local s = f32({ 5, 7 }, true)
@@ -472,17 +490,33 @@ describe('in-place operations', function()
   end)
 end)
 
--- In-place ops through a view of a non-leaf must update the base's history (PyTorch's
--- CopySlices).  The engine does not do this yet: the base keeps its old history and the
--- gradients are silently wrong.  These tests hold PyTorch's values and fail until it does.
+-- In-place ops through a view of a non-leaf update the base's history (PyTorch's
+-- CopySlices): without it the base would keep its old history and get wrong gradients.
 describe('in-place on a view of a tensor that requires grad', function()
   it('y = x * 1; y[1]:mul_(2)', function()
     local x = f32({ { 1, 2 }, { 3, 4 } }, true)
     local y = x * 1
     y[1]:mul_(2)
     same(y:detach(), 'tensor([[2., 4.],\n        [3., 4.]])')
+    assert.are.equal('CopySlices', y.grad_fn:name())
     y:sum():backward()
     same(x.grad, 'tensor([[2., 2.],\n        [1., 1.]])')
+  end)
+
+  it('assignment y[2] = 7 writes through a view', function()
+    local x = f32({ 1, 2, 3 }, true)
+    local y = x * 2
+    y[2] = 7
+    same(y, 'tensor([2., 7., 6.], grad_fn=<CopySlices>)')
+    y:sum():backward()
+    same(x.grad, 'tensor([2., 0., 2.])')
+  end)
+
+  it('a view of a leaf that requires grad cannot be changed in place', function()
+    local x = f32({ 1, 2, 3 }, true)
+    fails(function() x:narrow(1, 1, 2):mul_(2) end,
+      '[mul] a view of a leaf Variable that requires grad is being used in an in-place operation.')
+    same(x, 'tensor([1., 2., 3.], requires_grad=True)')
   end)
 
   it('v = y:narrow(1, 1, 2); v:mul_(3)', function()
