@@ -5,7 +5,7 @@
  * number of outputs} and params {alpha = p, beta = correction}; an index output (max/min/
  * median/mode along a dim) is saved as output 1.  THScan_run records the scans with ints
  * {dim}.  Gradients are built from recorded ops only, so they can be differentiated again;
- * sort-like picks go through THDerivSort.h, and flips are recorded here (FlipBackward0).
+ * sort-like picks go through THDerivSort.h.
  */
 #include <float.h>
 #include <math.h>
@@ -136,30 +136,12 @@ static THTensor *expand_in(THGradCtx *c, THTensor *t) {
   return ag_expand(c, t, m->ndim, m->size);
 }
 
-/* ---- flips and scans as recorded ops ---- */
-
-static void d_flip_backward(THGradCtx *c);
-static THDerivative flip_row = {-3, "FlipBackward0", 0, d_flip_backward, NULL, NULL};
+/* ---- flips and scans ---- */
 
 static THTensor *flip(THGradCtx *c, THTensor *t, int dim) {
   if (!t || c->failed) return ag_keep(c, NULL);
-  bool was = THAutograd_isEnabled();
-  THAutograd_setEnabled(false);
-  THTensor *r = THTensor_flip(t, 1, &dim);
-  THAutograd_setEnabled(was);
-  if (r && t->requires_grad && was) {
-    int64_t ints[1] = {dim};
-    THRecordArgs a = {.ints = ints, .nints = 1};
-    const THTensor *in[1] = {t};
-    if (THAutograd_record(&flip_row, 1, in, 1, &r, &a) != TH_OK) {
-      THTensor_free(r);
-      r = NULL;
-    }
-  }
-  return ag_keep(c, r);
+  return ag_keep(c, THTensor_flip(t, 1, &dim));
 }
-
-static void d_flip_backward(THGradCtx *c) { SET(0, flip(c, G(0), (int)INTS[0])); }
 
 static THTensor *scan(THGradCtx *c, THOp op, THTensor *t, int dim) {
   if (!t || c->failed) return ag_keep(c, NULL);

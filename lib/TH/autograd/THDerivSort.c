@@ -4,88 +4,23 @@
  *
  * The gradient of an op that picks elements is the output gradient written back at the
  * picked positions, into zeros of the input's shape (PyTorch's
- * value_selecting_reduction_backward).  The scatter and the gather that undoes it are
- * recorded here as internal nodes whose formulas call each other, so double backward works.
+ * value_selecting_reduction_backward): a recorded scatter, so double backward works.
  */
 #include "THDerivSort.h"
 #include "../THIndex.h"
 #include "THAutogradViews.h"
 
-/* ======================================================================= scatter / gather */
-
-static void d_scatter_src(THGradCtx *c);
-static void d_gather_src(THGradCtx *c);
-
-/* input 0: the scattered (or gathered) tensor, input 1: the indices (saved); ints {dim} */
-static THDerivative scatter_row = {-3, "ScatterBackward0", TH_SAVE_IN(1), d_scatter_src, NULL,
-                                   NULL};
-static THDerivative scatter_add_row = {-3, "ScatterAddBackward0", TH_SAVE_IN(1), d_scatter_src,
-                                       NULL, NULL};
-static THDerivative gather_row = {-3, "GatherBackward0", TH_SAVE_IN(1), d_gather_src, NULL, NULL};
-
-/* Records r = op(t, idx) when t carries a graph being built. */
-static THTensor *record_indexed(THGradCtx *c, const THDerivative *row, THTensor *t,
-                                const THTensor *idx, int dim, THTensor *r) {
-  if (!r) {
-    ag_fail(c);
-    return NULL;
-  }
-  if (t->requires_grad && THAutograd_isEnabled()) {
-    int64_t ints[1] = {dim};
-    const THTensor *in[2] = {t, idx};
-    THRecordArgs a = {.ints = ints, .nints = 1};
-    if (THAutograd_record(row, 2, in, 1, &r, &a) != TH_OK) {
-      THTensor_free(r);
-      ag_fail(c);
-      return NULL;
-    }
-  }
-  return ag_keep(c, r);
-}
+/* ======================================================================= helpers */
 
 THTensor *THDeriv_scatterAddZeros(THGradCtx *c, THTensor *g, int dim, const THTensor *idx,
                                   const THInputMeta *m, bool add) {
-  if (!g || !idx || c->failed) {
-    ag_fail(c);
-    return NULL;
-  }
+  if (!g || !idx || c->failed) return ag_keep(c, NULL);
   THTensor *z = THTensor_full(g->dtype, THTensor_device(g), m->ndim, m->size, 0.0);
-  if (!z) {
-    ag_fail(c);
-    return NULL;
-  }
-  bool was = THAutograd_isEnabled();
-  THAutograd_setEnabled(false);
-  int rc = THTensor_numel(g) > 0 ? THTensor_scatterAdd_(z, dim, idx, g) : TH_OK;
-  THAutograd_setEnabled(was);
-  if (rc != TH_OK) {
-    THTensor_free(z);
-    ag_fail(c);
-    return NULL;
-  }
-  return record_indexed(c, add ? &scatter_add_row : &scatter_row, g, idx, dim, z);
-}
-
-THTensor *THDeriv_gather(THGradCtx *c, THTensor *t, int dim, const THTensor *idx) {
-  if (!t || !idx || c->failed) {
-    ag_fail(c);
-    return NULL;
-  }
-  bool was = THAutograd_isEnabled();
-  THAutograd_setEnabled(false);
-  THTensor *r = THTensor_gather(NULL, t, dim, idx);
-  THAutograd_setEnabled(was);
-  return record_indexed(c, &gather_row, t, idx, dim, r);
-}
-
-/* d/dsrc of zeros.scatter_add(dim, idx, src) is grad.gather(dim, idx) */
-static void d_scatter_src(THGradCtx *c) {
-  SET(0, THDeriv_gather(c, G(0), (int)INTS[0], SAVED(1)));
-}
-
-/* d/dt of t.gather(dim, idx) is zeros(t).scatter_add(dim, idx, grad) */
-static void d_gather_src(THGradCtx *c) {
-  SET(0, THDeriv_scatterAddZeros(c, G(0), (int)INTS[0], SAVED(1), ag_meta(c, 0), true));
+  if (!z) return ag_keep(c, NULL);
+  THTensor *r = add ? THTensor_scatterAdd(NULL, z, dim, idx, g)
+                    : THTensor_scatter(NULL, z, dim, idx, g, THScalar_fromDouble(0), TH_REDUCE_NONE);
+  THTensor_free(z);
+  return ag_keep(c, r);
 }
 
 THTensor *THDeriv_indices(THGradCtx *c, int k) {
