@@ -6,6 +6,7 @@
 #include <string.h>
 #include "THMath.h"
 #include "autograd/THNode.h"
+#include "autograd/THDerivPointwise.h"
 
 /* ======================================================================= promotion */
 
@@ -310,11 +311,14 @@ THTensor *THMath_pointwise(THOp op, THTensor *out, bool inplace, int n, const TH
   const char *name = THOp_info(op)->name;
   if (inplace && THAutograd_checkInplace(name, args[0].t) != TH_OK) return NULL;
   if (out && !inplace && THAutograd_checkOut(name, out) != TH_OK) return NULL;
+  THTensor *orig = NULL; /* the first operand before an in-place write, when the formula reads it */
+  if (inplace && THAutograd_pointwiseOriginal(op, args, &orig) != TH_OK) return NULL;
   THTensor *r = pointwise_run(op, out, inplace, n, args, params);
-  if (r && THAutograd_recordPointwise(op, n, args, r, inplace, params) != TH_OK) {
+  if (r && THAutograd_recordPointwiseCall(op, n, args, r, inplace, params, orig) != TH_OK) {
     THTensor_free(r);
-    return NULL;
+    r = NULL;
   }
+  THTensor_free(orig);
   return r;
 }
 

@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 #include "THPointwise.h"
+#include "autograd/THDerivPointwise.h"
+#include "autograd/THNode.h"
 
 /* ======================================================================= helpers */
 
@@ -144,7 +146,12 @@ THTensor *THTensor_clamp(THTensor *out, bool inplace, THArg x, const THArg *min,
     return NULL;
   }
   THArg args[2] = {x, min ? *min : *max};
-  return run(min ? TH_OP_clamp_min : TH_OP_clamp_max, out, inplace, 2, args, NULL);
+  THOp op = min ? TH_OP_clamp_min : TH_OP_clamp_max;
+  bool rec = THAutograd_wantedArgs(2, args);
+  THTensor *r = run(op, out, inplace, 2, args, NULL);
+  /* PyTorch records clamp with one bound as clamp, not clamp_min/clamp_max */
+  if (r && rec) THAutograd_renamePointwiseNode(r, op, args[1].t ? "ClampBackward0" : "ClampBackward1");
+  return r;
 }
 
 THTensor *THTensor_where(THTensor *out, const THTensor *cond, THArg x, THArg y) {
@@ -158,6 +165,7 @@ THTensor *THTensor_where(THTensor *out, const THTensor *cond, THArg x, THArg y) 
    * converting the condition: the kernel registered for bool then selects elements of
    * alpha.i bytes (THPointwise.h). */
   if (cond->dtype == TH_BOOL && x.t && y.t && x.t->dtype == y.t->dtype &&
+      !THAutograd_wanted(2, (const THTensor *[]){x.t, y.t}) && /* recorded: the general path */
       THDevice_equal(THTensor_device(cond), THTensor_device(x.t)) &&
       THDevice_equal(THTensor_device(cond), THTensor_device(y.t))) {
     int ndim = 0;
