@@ -285,6 +285,18 @@ describe('autograd of unary pointwise ops', function()
     ggc(function(a) return a:digamma() end, { leaf(-0.9, -0.1, { 2 }) })
   end)
 
+  it('gives float16 and bfloat16 gradients for 16-bit inputs', function()
+    for _, dt in ipairs { torch.float16, torch.bfloat16 } do
+      for _, name in ipairs { 'sin', 'exp', 'sigmoid', 'sqrt', 'erfinv', 'digamma', 'abs' } do
+        local ref = REF_UNARY[name]
+        local x = torch.tensor(ref.x, { dtype = dt, requires_grad = true })
+        local g = grads_of(x[name](x), { x })[1]
+        assert.are.equal(dt, g.dtype)
+        close(g:double(), ref.grad, 2e-2)
+      end
+    end
+  end)
+
   it('works on empty tensors', function()
     local x = torch.zeros({ 0, 3 }, { dtype = f64, requires_grad = true })
     for _, name in ipairs { 'exp', 'sin', 'sqrt', 'abs', 'sigmoid', 'floor' } do
@@ -380,6 +392,19 @@ describe('autograd of binary pointwise ops', function()
       end
     end)
   end
+
+  it('promotes integer and other-dtype operands inside the formulas', function()
+    local x = torch.tensor({ 0.5, -1.5, 2 }, { dtype = f64, requires_grad = true })
+    local i = torch.tensor({ 1, -1, 2 })
+    close(grads_of(torch.atan2(x, i), { x })[1], { 0.8, -1 / 3.25, 0.25 })
+    close(grads_of(torch.maximum(x, i), { x })[1], { 0, 0, 0.5 })
+    close(grads_of(torch.clamp(x, i, 3), { x })[1], { 0, 0, 1 })
+    close(grads_of(torch.where(i:gt(0), x, i), { x })[1], { 1, 0, 1 })
+    local f = torch.tensor({ 0.5, -1.5, 2 }, { requires_grad = true })
+    local g = grads_of(torch.atan2(f, x.data), { f })[1] -- a float64 result, a float32 gradient
+    assert.are.equal(torch.float32, g.dtype)
+    close(g, { 1, -1 / 3, 0.25 }, 1e-6)
+  end)
 
   it('splits the gradient evenly on maximum/minimum ties', function()
     local a = torch.tensor({ 1, 2 }, { dtype = f64, requires_grad = true })
