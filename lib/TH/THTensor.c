@@ -21,6 +21,7 @@ static THTensor *tensor_header(THStorage *s, THDtype dtype, int64_t offset, int 
   atomic_init(&t->refcount, 1);
   t->requires_grad = false;
   t->autograd = NULL;
+  t->base = NULL;
   return t;
 }
 
@@ -117,8 +118,10 @@ void (*THTensor_autogradFree)(void *) = NULL;
 void THTensor_free(THTensor *t) {
   if (!t || atomic_fetch_sub_explicit(&t->refcount, 1, memory_order_acq_rel) != 1) return;
   if (t->autograd && THTensor_autogradFree) THTensor_autogradFree(t->autograd);
+  THTensor *base = t->base;
   THStorage_release(t->storage);
   THPool_put(&tensor_pool, t);
+  THTensor_free(base);
 }
 
 int THTensor_resize(THTensor *t, int ndim, const int64_t *sizes) {

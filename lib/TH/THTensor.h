@@ -20,6 +20,7 @@ typedef struct THTensor {
   atomic_int refcount;
   bool requires_grad;
   void *autograd; /* graph metadata, owned by the autograd layer; NULL when none */
+  struct THTensor *base; /* user-level views (THAutograd_view, ...): the tensor viewed, owned */
   int64_t size[TH_MAX_DIMS];
   int64_t stride[TH_MAX_DIMS];
 } THTensor;

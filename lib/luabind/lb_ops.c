@@ -96,13 +96,13 @@ static int lb_fill_(lua_State *L) {
     int64_t zero[1] = {0};
     v = THTensor_getDouble(s, zero);
   } else v = luaL_checknumber(L, 2);
-  if (THTensor_fill(t, v) != TH_OK) return lb_error(L);
+  if (THAutograd_fill_(t, v) != TH_OK) return lb_error(L);
   lua_settop(L, 1);
   return 1;
 }
 
 static int lb_zero_(lua_State *L) {
-  if (THTensor_zero(lb_checktensor(L, 1)) != TH_OK) return lb_error(L);
+  if (THAutograd_fill_(lb_checktensor(L, 1), 0) != TH_OK) return lb_error(L);
   lua_settop(L, 1);
   return 1;
 }

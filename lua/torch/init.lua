@@ -138,4 +138,16 @@ require 'torch.nn_kernels'
 -- torch.set_printoptions{precision =, threshold =, edgeitems =, linewidth =, profile =, sci_mode =}
 function torch.set_printoptions(opts) return require('torch.print').set_printoptions(opts) end
 
+-- torch.nn and torch.optim load on first use, so `require 'torch'` stays quick.
+local lazy = { nn = 'torch.nn', optim = 'torch.optim' }
+setmetatable(torch, {
+  __index = function(t, k)
+    local m = lazy[k]
+    if not m then return nil end
+    local v = require(m)
+    rawset(t, k, v)
+    return v
+  end,
+})
+
 return torch

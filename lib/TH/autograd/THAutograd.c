@@ -411,9 +411,14 @@ static int accumulate_apply(THNode *n, THTensor **grads_out, THTensor **grads_in
 /* ======================================================================= recording */
 
 int THAutograd_checkInplace(const char *op, const THTensor *self) {
-  if (self->requires_grad && THAutograd_isLeaf(self) && THAutograd_isEnabled())
+  if (!THAutograd_isEnabled()) return TH_OK;
+  if (self->requires_grad && THAutograd_isLeaf(self))
     return TH_setError("[%s] a leaf Variable that requires grad is being used in an in-place "
                        "operation.", op);
+  const THTensor *base = self->base;
+  if (base && base->requires_grad && THAutograd_isLeaf(base))
+    return TH_setError("[%s] a view of a leaf Variable that requires grad is being used in an "
+                       "in-place operation.", op);
   return TH_OK;
 }
 
@@ -524,8 +529,12 @@ int THAutograd_record(const THDerivative *row, int nin, const THTensor *const *i
     n->extra = a->extra;
     if (a->name) n->name = a->name;
   }
+  /* written through a view: the base's history learns of it */
+  int rc = TH_OK;
+  if (inplace && nout > 0 && outputs[0]->base && outputs[0]->requires_grad)
+    rc = THAutograd_rebaseView(outputs[0], n);
   THNode_free(n);
-  return TH_OK;
+  return rc;
 fail_outputs:
 fail:
   THNode_free(n);

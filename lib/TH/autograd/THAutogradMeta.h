@@ -23,5 +23,7 @@ void THNode_releaseSaved(THNode *n);
 /* The edge gradients of t flow along (a new reference in e->node). */
 int THAutograd_gradientEdge(THTensor *t, THEdge *e);
 THNode *THAutograd_gradAccumulator(THTensor *leaf);
+/* After in-place op node n wrote into view (view->base set): CopySlices on the base. */
+int THAutograd_rebaseView(THTensor *view, THNode *n);
 
 #endif

@@ -4,19 +4,29 @@
 #include "THAutogradViews.h"
 #include "THNode.h"
 
+/* Notes which tensor a view views (its root), for in-place ops on views, then records. */
+static THTensor *view_rec(THOp op, const THTensor *t, THTensor *r, int nints, const int64_t *ints) {
+  if (r && r != t && r->storage == t->storage && !r->base) {
+    THTensor *root = t->base ? t->base : (THTensor *)t;
+    THTensor_retain(root);
+    r->base = root;
+  }
+  return THAutograd_recordUnary(op, t, r, nints, ints);
+}
+
 #define REC(op, t, r, ...)                                                        \
   do {                                                                            \
     const int64_t ints_[] = {__VA_ARGS__};                                        \
-    return THAutograd_recordUnary(TH_OP_##op, t, r, (int)(sizeof ints_ / sizeof ints_[0]), ints_); \
+    return view_rec(TH_OP_##op, t, r, (int)(sizeof ints_ / sizeof ints_[0]), ints_); \
   } while (0)
 
 THTensor *THAutograd_view(const THTensor *t, int ndim, const int64_t *sizes) {
-  return THAutograd_recordUnary(TH_OP_view, t, THTensor_view(t, ndim, sizes), 0, NULL);
+  return view_rec(TH_OP_view, t, THTensor_view(t, ndim, sizes), 0, NULL);
 }
 
 /* A view when the strides allow, else a copy; either way the gradient is reshaped back. */
 THTensor *THAutograd_reshape(const THTensor *t, int ndim, const int64_t *sizes) {
-  return THAutograd_recordUnary(TH_OP_reshape_alias, t, THTensor_reshape(t, ndim, sizes), 0, NULL);
+  return view_rec(TH_OP_reshape_alias, t, THTensor_reshape(t, ndim, sizes), 0, NULL);
 }
 
 THTensor *THAutograd_transpose(const THTensor *t, int d0, int d1) {
@@ -30,7 +40,7 @@ THTensor *THAutograd_permute(const THTensor *t, const int *dims) {
   THTensor *r = THTensor_permute(t, dims);
   int64_t ints[TH_MAX_DIMS];
   for (int i = 0; i < t->ndim; i++) ints[i] = dims[i] < 0 ? dims[i] + t->ndim : dims[i];
-  return THAutograd_recordUnary(TH_OP_permute, t, r, t->ndim, ints);
+  return view_rec(TH_OP_permute, t, r, t->ndim, ints);
 }
 
 THTensor *THAutograd_narrow(const THTensor *t, int dim, int64_t start, int64_t length) {
@@ -50,23 +60,23 @@ THTensor *THAutograd_select(const THTensor *t, int dim, int64_t index) {
 }
 
 THTensor *THAutograd_squeeze(const THTensor *t) {
-  return THAutograd_recordUnary(TH_OP_squeeze, t, THTensor_squeeze(t), 0, NULL);
+  return view_rec(TH_OP_squeeze, t, THTensor_squeeze(t), 0, NULL);
 }
 
 THTensor *THAutograd_squeezeDim(const THTensor *t, int dim) {
-  return THAutograd_recordUnary(TH_OP_squeeze_dim, t, THTensor_squeezeDim(t, dim), 0, NULL);
+  return view_rec(TH_OP_squeeze_dim, t, THTensor_squeezeDim(t, dim), 0, NULL);
 }
 
 THTensor *THAutograd_unsqueeze(const THTensor *t, int dim) {
-  return THAutograd_recordUnary(TH_OP_unsqueeze, t, THTensor_unsqueeze(t, dim), 0, NULL);
+  return view_rec(TH_OP_unsqueeze, t, THTensor_unsqueeze(t, dim), 0, NULL);
 }
 
 THTensor *THAutograd_expand(const THTensor *t, int ndim, const int64_t *sizes) {
-  return THAutograd_recordUnary(TH_OP_expand, t, THTensor_expand(t, ndim, sizes), 0, NULL);
+  return view_rec(TH_OP_expand, t, THTensor_expand(t, ndim, sizes), 0, NULL);
 }
 
 THTensor *THAutograd_flatten(const THTensor *t, int start_dim, int end_dim) {
-  return THAutograd_recordUnary(TH_OP_reshape_alias, t, THTensor_flatten(t, start_dim, end_dim), 0,
+  return view_rec(TH_OP_reshape_alias, t, THTensor_flatten(t, start_dim, end_dim), 0,
                                 NULL);
 }
 
@@ -87,11 +97,11 @@ THTensor *THAutograd_asStrided(const THTensor *t, int ndim, const int64_t *sizes
     ints[2 + i] = sizes[i];
     ints[2 + ndim + i] = strides[i];
   }
-  return THAutograd_recordUnary(TH_OP_as_strided, t, r, 2 + 2 * ndim, ints);
+  return view_rec(TH_OP_as_strided, t, r, 2 + 2 * ndim, ints);
 }
 
 THTensor *THAutograd_clone(const THTensor *t) {
-  return THAutograd_recordUnary(TH_OP_clone, t, THTensor_clone(t), 0, NULL);
+  return view_rec(TH_OP_clone, t, THTensor_clone(t), 0, NULL);
 }
 
 THTensor *THAutograd_contiguous(const THTensor *t) {
@@ -112,7 +122,7 @@ THTensor *THTensor_to(const THTensor *t, THDtype dtype) {
     THTensor_free(r);
     return NULL;
   }
-  return THAutograd_recordUnary(TH_OP_to_copy, t, r, 0, NULL);
+  return view_rec(TH_OP_to_copy, t, r, 0, NULL);
 }
 
 int THAutograd_copy_(THTensor *dst, const THTensor *src) {
@@ -125,4 +135,16 @@ int THAutograd_copy_(THTensor *dst, const THTensor *src) {
   THRecordArgs a = {.inplace = true};
   if (THAutograd_rowFor(TH_OP_copy, &row) != TH_OK) return TH_ERROR;
   return THAutograd_record(row, 2, in, 1, &dst, &a);
+}
+
+int THAutograd_fill_(THTensor *t, double value) {
+  bool rec = t->requires_grad && THAutograd_isEnabled();
+  if (rec && THAutograd_checkInplace("fill_", t) != TH_OK) return TH_ERROR;
+  if (THTensor_fill(t, value) != TH_OK) return TH_ERROR;
+  if (!rec) return TH_OK;
+  const THDerivative *row;
+  const THTensor *in[1] = {t};
+  THRecordArgs a = {.inplace = true};
+  if (THAutograd_rowFor(TH_OP_fill, &row) != TH_OK) return TH_ERROR;
+  return THAutograd_record(row, 1, in, 1, &t, &a);
 }

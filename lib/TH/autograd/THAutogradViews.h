@@ -32,5 +32,8 @@ TH_API THTensor *THAutograd_contiguous(const THTensor *t);
 TH_API THTensor *THTensor_to(const THTensor *t, THDtype dtype);
 /* dst <- src (broadcast, converted) as the in-place op copy_: records CopyBackwards. */
 TH_API int THAutograd_copy_(THTensor *dst, const THTensor *src);
+/* t[...] = value as the in-place op fill_ (zero_ is fill_ with 0): records FillBackward0,
+ * whose gradient is zero, when t requires grad. */
+TH_API int THAutograd_fill_(THTensor *t, double value);
 
 #endif

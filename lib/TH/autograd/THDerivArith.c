@@ -1,5 +1,5 @@
 /* THDerivArith.c: backward formulas of the arithmetic rows (add, sub, mul, div, pow, neg,
- * square).  One function and one table row per op; gradients may come out in the broadcast
+ * square) and of fill_.  One function and one table row per op; gradients may come out in the broadcast
  * shape, the engine sums them back to each input. */
 #include <math.h>
 #include "THNode.h"
@@ -50,6 +50,9 @@ static void d_pow(THGradCtx *c) {
 
 static void d_square(THGradCtx *c) { SET(0, MUL(G(0), MUL(IN(0), 2.0))); }
 
+/* fill_ (and zero_): the old values are gone, so no gradient reaches them */
+static void d_fill(THGradCtx *c) { SET(0, ag_zerosLike(c, ag_meta(c, 0))); }
+
 static THDerivative rows[] = {
     TH_DERIV_ROW(add, 0),
     TH_DERIV_ROW(sub, 0),
@@ -58,6 +61,7 @@ static THDerivative rows[] = {
     TH_DERIV_ROW(neg, 0),
     TH_DERIV_ROW(pow, TH_SAVE_IN(0) | TH_SAVE_IN(1) | TH_SAVE_OUT(0)),
     TH_DERIV_ROW(square, TH_SAVE_IN(0)),
+    TH_DERIV_ROW(fill, 0),
 };
 
 __attribute__((constructor)) static void register_rows(void) {
