@@ -401,6 +401,18 @@ describe('autograd of joining and indexing', function()
         function(a) return a:t():triu() end, { A })
     end)
 
+    it('in-place writes into diagonal, split, chunk and unbind views reach the base', function()
+      local x = rnd(3, 4)
+      gc(function(a) local y = a:clone(); y:diagonal(1):mul_(2); return y end, { x })
+      gc(function(a) local y = a:clone(); y:split(3, 2)[2]:mul_(3); return y end, { x })
+      gc(function(a) local y = a:clone(); y:chunk(2, 2)[1]:zero_(); return y end, { x })
+      gc(function(a) local y = a:clone(); y:unbind()[2]:mul_(a[1]); return y end, { x })
+      local ok, err = pcall(function() x:diagonal():mul_(2) end)
+      assert.is_false(ok)
+      assert.are.equal('[mul] a view of a leaf Variable that requires grad is being used in an in-place operation.',
+        tostring(err):match('%[.*$'))
+    end)
+
     it('a tensor without history gets one from the source it is written with', function()
       local src = rnd(2, 4)
       local z = torch.zeros(3, 4, { dtype = f64 })

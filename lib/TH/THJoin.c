@@ -14,6 +14,17 @@
 #include "THIndex.h"
 #include "autograd/THAutogradIndex.h"
 
+/* A view of t made here remembers t's root, as the recorded views do, so that an in-place
+ * op on it updates the history of the tensor it views (autograd's CopySlices). */
+static THTensor *view_of(const THTensor *t, THTensor *v) {
+  if (v && v != t && v->storage == t->storage && !v->base) {
+    THTensor *root = t->base ? t->base : (THTensor *)t;
+    THTensor_retain(root);
+    v->base = root;
+  }
+  return v;
+}
+
 /* ======================================================================= cat / stack */
 
 static bool legacy_empty(const THTensor *t) { return t->ndim == 1 && t->size[0] == 0; }
@@ -191,7 +202,7 @@ static THTensor **narrow_list(const char *op, const THTensor *t, int d, int64_t 
   int64_t pos = 0, len = t->size[d];
   for (int64_t i = 0; i < count; i++) {
     int64_t l = sizes ? sizes[i] : (len - pos < split_size ? len - pos : split_size);
-    if (!(list[i] = THTensor_narrow(t, d, pos, l))) {
+    if (!(list[i] = view_of(t, THTensor_narrow(t, d, pos, l)))) {
       THTensor_freeList(list, i);
       return NULL;
     }
@@ -284,7 +295,7 @@ THTensor **THTensor_unbind(const THTensor *t, int dim, int64_t *n) {
     return NULL;
   }
   for (int64_t i = 0; i < count; i++)
-    if (!(list[i] = THTensor_select(t, d, i))) {
+    if (!(list[i] = view_of(t, THTensor_select(t, d, i)))) {
       THTensor_freeList(list, i);
       return NULL;
     }
@@ -686,7 +697,7 @@ THTensor *THTensor_diagonal(const THTensor *t, int64_t offset, int dim1, int dim
     }
   sz[n] = len;
   st[n] = t->stride[d1] + t->stride[d2];
-  THTensor *r = THTensor_newView(t->storage, t->dtype, off, n + 1, sz, st);
+  THTensor *r = view_of(t, THTensor_newView(t->storage, t->dtype, off, n + 1, sz, st));
   if (!THAutograd_wanted(1, &t)) return r;
   return THAutograd_recordDiagonal(t, r, offset, d1, d2);
 }
