@@ -75,6 +75,11 @@ local operators = {
   end,
 }
 
+local inherited_metamethods = {
+  '__newindex', '__call', '__tostring', '__len', '__eq', '__lt', '__le', '__concat', '__unm',
+  '__add', '__sub', '__mul', '__div', '__mod', '__pow',
+}
+
 -- ---------------------------------------------------------------------------- torch.class
 -- The table that receives the constructor: module, else pkg for 'pkg.sub.Name' (looked up in
 -- the caller's globals, then in package.loaded), else the caller's globals.
@@ -132,6 +137,14 @@ function torch.class(name, parent, module)
     mt = { __typename = name, __version = 1 }
     mt.__index = mt
     for k, f in pairs(operators) do mt[k] = f end
+    -- metamethods a parent class set directly in its metatable (nn.Module's __newindex and
+    -- __call) are inherited, as methods are
+    if parent_mt then
+      for _, k in ipairs(inherited_metamethods) do
+        local f = rawget(parent_mt, k)
+        if f ~= nil and f ~= operators[k] then mt[k] = f end
+      end
+    end
     local function constructor(...)
       local self = setmetatable({}, mt)
       local init = self.__init
