@@ -219,7 +219,8 @@ local function check_name(where, what, name, self, allowed_existing)
   if name == '' then
     torch._error(string.format('[%s] %s name can\'t be empty string ""', where, what))
   end
-  if self[name] ~= nil and not allowed_existing(rawget(self, name)) then
+  local raw = rawget(self, name)
+  if self[name] ~= nil and (raw == nil or not allowed_existing(raw)) then
     torch._error(string.format("[%s] attribute '%s' already exists in %s", where, name, self:_get_name()))
   end
 end
@@ -314,7 +315,27 @@ end
 -- ---------------------------------------------------------------------------- iteration
 -- parameters([recurse = true]) -> list; named_parameters([prefix, recurse]) -> iterator of
 -- (name, parameter).  Options may come as a table: {prefix =, recurse =, remove_duplicate =}.
+-- The parameters of m and (recursively) its submodules, in named_parameters' order.
+local function collect_params(m, out, mods, seen)
+  mods[m] = true
+  local order = rawget(m, '_order')
+  if not order then return end
+  for i = 1, #order do
+    local v = rawget(m, order[i])
+    if param_set[v] and not seen[v] then seen[v] = true; out[#out + 1] = v end
+  end
+  for i = 1, #order do
+    local v = rawget(m, order[i])
+    if type(v) == 'table' and not mods[v] and is_module(v) then collect_params(v, out, mods, seen) end
+  end
+end
+
 function Module:parameters(...)
+  if select('#', ...) == 0 then
+    local out = {}
+    collect_params(self, out, {}, {})
+    return out
+  end
   local o = options('parameters', { ... }, { 'recurse' })
   return values(named_members(self, 'param', '', o.recurse))
 end
