@@ -7,11 +7,16 @@
  * float16/bfloat16 inputs are computed in float32: the tensors handed to a kernel are float32
  * copies and the results are converted back at the end (the statistics that norms return stay
  * float32).
+ *
+ * The forward ops record their autograd node (autograd/THDerivNN.h): each public forward
+ * function brackets its body (a static *_raw function, or a shared helper) with THNNRec_begin
+ * and a THNNRec_<op> call.  The backward functions record nothing.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include "THNN.h"
+#include "autograd/THDerivNN.h"
 
 /* ======================================================================= helpers */
 
@@ -286,8 +291,8 @@ static int conv_setup(const char *suffix, const THTensor *input, const THTensor 
   return TH_OK;
 }
 
-THTensor *THNN_convolution(const THTensor *input, const THTensor *weight, const THTensor *bias,
-                           const THNNConvParams *p) {
+static THTensor *convolution_raw(const THTensor *input, const THTensor *weight,
+                                 const THTensor *bias, const THNNConvParams *p) {
   THNNConvGeom g;
   bool batched;
   int64_t osz[4];
@@ -306,6 +311,15 @@ THTensor *THNN_convolution(const THTensor *input, const THTensor *weight, const 
   THTensor *r = ok ? give(out, input->dtype) : NULL;
   drop(&k);
   return r;
+}
+
+THTensor *THNN_convolution(const THTensor *input, const THTensor *weight, const THTensor *bias,
+                           const THNNConvParams *p) {
+  const THTensor *in[3] = {input, weight, bias};
+  THNNRec rec;
+  if (THNNRec_begin(&rec, "convolution", 3, in, 0, NULL) != TH_OK) return NULL;
+  return THNNRec_convolution(&rec, convolution_raw(input, weight, bias, p), input, weight, bias,
+                             p);
 }
 
 int THNN_convolution_backward(const THTensor *grad_output, const THTensor *input,
@@ -473,14 +487,23 @@ static int max_pool(const char *op, int sd, const THTensor *input, const THNNPoo
   return TH_OK;
 }
 
+static int max_pool_rec(const char *op, int sd, const THTensor *input, const THNNPoolParams *p,
+                        THTensor **output, THTensor **indices) {
+  THNNRec rec;
+  THTensor *out = NULL, *ind = NULL;
+  if (THNNRec_begin(&rec, op, 1, &input, 0, NULL) != TH_OK) return TH_ERROR;
+  int rc = max_pool(op, sd, input, p, &out, &ind);
+  return THNNRec_maxPool(&rec, rc, sd, input, out, ind, output, indices);
+}
+
 int THNN_max_pool2d(const THTensor *input, const THNNPoolParams *p, THTensor **output,
                     THTensor **indices) {
-  return max_pool("max_pool2d", 2, input, p, output, indices);
+  return max_pool_rec("max_pool2d", 2, input, p, output, indices);
 }
 
 int THNN_max_pool1d(const THTensor *input, const THNNPoolParams *p, THTensor **output,
                     THTensor **indices) {
-  return max_pool("max_pool1d", 1, input, p, output, indices);
+  return max_pool_rec("max_pool1d", 1, input, p, output, indices);
 }
 
 /* Checks grad_output (and indices) against input for the pooling backward functions: the
@@ -557,12 +580,19 @@ static THTensor *avg_pool(const char *op, int sd, const THTensor *input,
   return r;
 }
 
+static THTensor *avg_pool_rec(const char *op, int sd, const THTensor *input,
+                              const THNNPoolParams *p) {
+  THNNRec rec;
+  if (THNNRec_begin(&rec, op, 1, &input, 0, NULL) != TH_OK) return NULL;
+  return THNNRec_avgPool(&rec, avg_pool(op, sd, input, p), sd, input, p);
+}
+
 THTensor *THNN_avg_pool2d(const THTensor *input, const THNNPoolParams *p) {
-  return avg_pool("avg_pool2d", 2, input, p);
+  return avg_pool_rec("avg_pool2d", 2, input, p);
 }
 
 THTensor *THNN_avg_pool1d(const THTensor *input, const THNNPoolParams *p) {
-  return avg_pool("avg_pool1d", 1, input, p);
+  return avg_pool_rec("avg_pool1d", 1, input, p);
 }
 
 static THTensor *avg_pool_backward(const char *op, int sd, const THTensor *grad_output,
@@ -631,12 +661,20 @@ static THTensor *adaptive_pool(const char *op, int sd, const THTensor *input,
   return r;
 }
 
+static THTensor *adaptive_pool_rec(const char *op, int sd, const THTensor *input,
+                                   const int64_t *output_size) {
+  THNNRec rec;
+  if (THNNRec_begin(&rec, op, 1, &input, 0, NULL) != TH_OK) return NULL;
+  return THNNRec_adaptivePool(&rec, adaptive_pool(op, sd, input, output_size), sd, input,
+                              output_size);
+}
+
 THTensor *THNN_adaptive_avg_pool2d(const THTensor *input, const int64_t output_size[2]) {
-  return adaptive_pool("adaptive_avg_pool2d", 2, input, output_size);
+  return adaptive_pool_rec("adaptive_avg_pool2d", 2, input, output_size);
 }
 
 THTensor *THNN_adaptive_avg_pool1d(const THTensor *input, int64_t output_size) {
-  return adaptive_pool("adaptive_avg_pool1d", 1, input, &output_size);
+  return adaptive_pool_rec("adaptive_avg_pool1d", 1, input, &output_size);
 }
 
 static THTensor *adaptive_pool_backward(const char *op, int sd, const THTensor *grad_output,
@@ -700,12 +738,18 @@ static THTensor *softmax(const char *op, THOp row, const THTensor *input, int di
   return r;
 }
 
+static THTensor *softmax_rec(const char *op, THOp row, const THTensor *input, int dim, bool log) {
+  THNNRec rec;
+  if (THNNRec_begin(&rec, op, 1, &input, 0, NULL) != TH_OK) return NULL;
+  return THNNRec_softmax(&rec, softmax(op, row, input, dim, log), input, dim, log);
+}
+
 THTensor *THNN_softmax(const THTensor *input, int dim) {
-  return softmax("softmax", TH_OP_softmax, input, dim, false);
+  return softmax_rec("softmax", TH_OP_softmax, input, dim, false);
 }
 
 THTensor *THNN_log_softmax(const THTensor *input, int dim) {
-  return softmax("log_softmax", TH_OP_log_softmax, input, dim, true);
+  return softmax_rec("log_softmax", TH_OP_log_softmax, input, dim, true);
 }
 
 static THTensor *softmax_backward(const char *op, THOp row, const THTensor *grad_output,
@@ -773,10 +817,10 @@ static int check_grad(const char *op, const THTensor *grad_output, const THTenso
   return check_param(op, "grad_output", grad_output, input);
 }
 
-int THNN_batch_norm(const THTensor *input, const THTensor *weight, const THTensor *bias,
-                    THTensor *running_mean, THTensor *running_var, bool training,
-                    double momentum, double eps, THTensor **output, THTensor **save_mean,
-                    THTensor **save_invstd) {
+static int batch_norm_raw(const THTensor *input, const THTensor *weight, const THTensor *bias,
+                          THTensor *running_mean, THTensor *running_var, bool training,
+                          double momentum, double eps, THTensor **output, THTensor **save_mean,
+                          THTensor **save_invstd) {
   const char *op = "batch_norm";
   char b1[TH_SHAPE_STRLEN];
   int64_t N, C, S;
@@ -794,6 +838,8 @@ int THNN_batch_norm(const THTensor *input, const THTensor *weight, const THTenso
     return TH_ERROR;
   if (!training && (!running_mean || !running_var))
     return TH_setError("[%s] running_mean and running_var are required in evaluation mode", op);
+  if (!running_mean != !running_var)
+    return TH_setError("[%s] running_mean and running_var must be given together", op);
   if (training && N * S == 1)
     return TH_setError("[%s] expected more than 1 value per channel when training, got input of "
                        "shape %s", op, shp(input, b1));
@@ -833,6 +879,20 @@ int THNN_batch_norm(const THTensor *input, const THTensor *weight, const THTenso
     return TH_ERROR;
   }
   return TH_OK;
+}
+
+int THNN_batch_norm(const THTensor *input, const THTensor *weight, const THTensor *bias,
+                    THTensor *running_mean, THTensor *running_var, bool training,
+                    double momentum, double eps, THTensor **output, THTensor **save_mean,
+                    THTensor **save_invstd) {
+  const THTensor *in[5] = {input, weight, bias, running_mean, running_var};
+  THNNRec rec;
+  THTensor *o = NULL, *m = NULL, *s = NULL;
+  if (THNNRec_begin(&rec, "batch_norm", 5, in, 0, NULL) != TH_OK) return TH_ERROR;
+  int rc = batch_norm_raw(input, weight, bias, running_mean, running_var, training, momentum,
+                          eps, &o, &m, &s);
+  return THNNRec_batchNorm(&rec, rc, input, weight, bias, running_mean, running_var, training,
+                           eps, o, m, s, output, save_mean, save_invstd);
 }
 
 int THNN_batch_norm_backward(const THTensor *grad_output, const THTensor *input,
@@ -938,9 +998,9 @@ static int check_stat(const char *op, const char *what, const THTensor *t, int64
   return check_param(op, what, t, input);
 }
 
-int THNN_layer_norm(const THTensor *input, int nnorm, const int64_t *normalized_shape,
-                    const THTensor *weight, const THTensor *bias, double eps, THTensor **output,
-                    THTensor **mean, THTensor **rstd) {
+static int layer_norm_raw(const THTensor *input, int nnorm, const int64_t *normalized_shape,
+                          const THTensor *weight, const THTensor *bias, double eps,
+                          THTensor **output, THTensor **mean, THTensor **rstd) {
   const char *op = "layer_norm";
   int64_t M, D, ssz[TH_MAX_DIMS];
   THDtype cd;
@@ -972,6 +1032,18 @@ int THNN_layer_norm(const THTensor *input, int nnorm, const int64_t *normalized_
     return TH_ERROR;
   }
   return TH_OK;
+}
+
+int THNN_layer_norm(const THTensor *input, int nnorm, const int64_t *normalized_shape,
+                    const THTensor *weight, const THTensor *bias, double eps, THTensor **output,
+                    THTensor **mean, THTensor **rstd) {
+  const THTensor *in[3] = {input, weight, bias};
+  THNNRec rec;
+  THTensor *o = NULL, *m = NULL, *s = NULL;
+  if (THNNRec_begin(&rec, "layer_norm", 3, in, 0, NULL) != TH_OK) return TH_ERROR;
+  int rc = layer_norm_raw(input, nnorm, normalized_shape, weight, bias, eps, &o, &m, &s);
+  return THNNRec_layerNorm(&rec, rc, input, nnorm, normalized_shape, weight, bias, eps, o, m, s,
+                           output, mean, rstd);
 }
 
 int THNN_layer_norm_backward(const THTensor *grad_output, const THTensor *input, int nnorm,
@@ -1030,9 +1102,9 @@ static int gn_setup(const char *op, const THTensor *input, int64_t G, int64_t *N
   return TH_OK;
 }
 
-int THNN_group_norm(const THTensor *input, int64_t num_groups, const THTensor *weight,
-                    const THTensor *bias, double eps, THTensor **output, THTensor **mean,
-                    THTensor **rstd) {
+static int group_norm_raw(const THTensor *input, int64_t num_groups, const THTensor *weight,
+                          const THTensor *bias, double eps, THTensor **output, THTensor **mean,
+                          THTensor **rstd) {
   const char *op = "group_norm";
   int64_t N, C, S;
   THDtype cd;
@@ -1064,6 +1136,18 @@ int THNN_group_norm(const THTensor *input, int64_t num_groups, const THTensor *w
     return TH_ERROR;
   }
   return TH_OK;
+}
+
+int THNN_group_norm(const THTensor *input, int64_t num_groups, const THTensor *weight,
+                    const THTensor *bias, double eps, THTensor **output, THTensor **mean,
+                    THTensor **rstd) {
+  const THTensor *in[3] = {input, weight, bias};
+  THNNRec rec;
+  THTensor *o = NULL, *m = NULL, *s = NULL;
+  if (THNNRec_begin(&rec, "group_norm", 3, in, 0, NULL) != TH_OK) return TH_ERROR;
+  int rc = group_norm_raw(input, num_groups, weight, bias, eps, &o, &m, &s);
+  return THNNRec_groupNorm(&rec, rc, input, num_groups, weight, bias, eps, o, m, s, output, mean,
+                           rstd);
 }
 
 int THNN_group_norm_backward(const THTensor *grad_output, const THTensor *input,
@@ -1112,7 +1196,7 @@ int THNN_group_norm_backward(const THTensor *grad_output, const THTensor *input,
 
 /* ======================================================================= embedding */
 
-THTensor *THNN_embedding(const THTensor *weight, const THTensor *indices) {
+static THTensor *embedding_raw(const THTensor *weight, const THTensor *indices) {
   const char *op = "embedding";
   char b1[TH_SHAPE_STRLEN];
   void (*fn)(void);
@@ -1139,6 +1223,19 @@ THTensor *THNN_embedding(const THTensor *weight, const THTensor *indices) {
   THTensor *r = ok ? give(out, weight->dtype) : NULL;
   drop(&k);
   return r;
+}
+
+THTensor *THNN_embedding_padded(const THTensor *weight, const THTensor *indices,
+                                int64_t padding_idx, bool scale_grad_by_freq) {
+  const THTensor *in[2] = {weight, indices};
+  THNNRec rec;
+  if (THNNRec_begin(&rec, "embedding", 2, in, 0, NULL) != TH_OK) return NULL;
+  return THNNRec_embedding(&rec, embedding_raw(weight, indices), weight, indices, padding_idx,
+                           scale_grad_by_freq);
+}
+
+THTensor *THNN_embedding(const THTensor *weight, const THTensor *indices) {
+  return THNN_embedding_padded(weight, indices, -1, false);
 }
 
 THTensor *THNN_embedding_backward(const THTensor *grad_output, const THTensor *indices,
@@ -1220,9 +1317,9 @@ static int nll_setup(const char *op, const THTensor *input, const THTensor *targ
   return check_vec(op, "weight", weight, *C, input);
 }
 
-int THNN_nll_loss(const THTensor *input, const THTensor *target, const THTensor *weight,
-                  THReduction reduction, int64_t ignore_index, THTensor **output,
-                  THTensor **total_weight) {
+static int nll_loss_raw(const THTensor *input, const THTensor *target, const THTensor *weight,
+                        THReduction reduction, int64_t ignore_index, THTensor **output,
+                        THTensor **total_weight) {
   const char *op = "nll_loss";
   int64_t N, C, S;
   THDtype cd;
@@ -1250,6 +1347,19 @@ int THNN_nll_loss(const THTensor *input, const THTensor *target, const THTensor 
     return TH_ERROR;
   }
   return TH_OK;
+}
+
+int THNN_nll_loss(const THTensor *input, const THTensor *target, const THTensor *weight,
+                  THReduction reduction, int64_t ignore_index, THTensor **output,
+                  THTensor **total_weight) {
+  static const char *const names[] = {"input", "target", "weight"};
+  const THTensor *in[3] = {input, target, weight};
+  THNNRec rec;
+  THTensor *o = NULL, *tw = NULL;
+  if (THNNRec_begin(&rec, "nll_loss", 3, in, 1u << 2, names) != TH_OK) return TH_ERROR;
+  int rc = nll_loss_raw(input, target, weight, reduction, ignore_index, &o, &tw);
+  return THNNRec_nllLoss(&rec, rc, input, target, weight, reduction, ignore_index, o, tw, output,
+                         total_weight);
 }
 
 /* grad_output of a loss: the per-element shape for none, one element otherwise. */
@@ -1344,18 +1454,31 @@ static THTensor *bce(const char *op, THOp row, const THTensor *input, const THTe
   return r;
 }
 
+/* bce recorded: weight and pos_weight are not differentiable. */
+static THTensor *bce_rec(const char *op, THOp row, const THTensor *input, const THTensor *target,
+                         const THTensor *weight, const THTensor *pos_weight,
+                         THReduction reduction) {
+  static const char *const names[] = {"input", "target", "weight", "pos_weight"};
+  const THTensor *in[4] = {input, target, weight, pos_weight};
+  THNNRec rec;
+  if (THNNRec_begin(&rec, op, 4, in, 3u << 2, names) != TH_OK) return NULL;
+  return THNNRec_bce(&rec, bce(op, row, input, target, weight, pos_weight, reduction),
+                     row == TH_OP_binary_cross_entropy_with_logits, input, target, weight,
+                     pos_weight, reduction);
+}
+
 THTensor *THNN_binary_cross_entropy(const THTensor *input, const THTensor *target,
                                     const THTensor *weight, THReduction reduction) {
-  return bce("binary_cross_entropy", TH_OP_binary_cross_entropy, input, target, weight, NULL,
-             reduction);
+  return bce_rec("binary_cross_entropy", TH_OP_binary_cross_entropy, input, target, weight, NULL,
+                 reduction);
 }
 
 THTensor *THNN_binary_cross_entropy_with_logits(const THTensor *input, const THTensor *target,
                                                 const THTensor *weight,
                                                 const THTensor *pos_weight,
                                                 THReduction reduction) {
-  return bce("binary_cross_entropy_with_logits", TH_OP_binary_cross_entropy_with_logits, input,
-             target, weight, pos_weight, reduction);
+  return bce_rec("binary_cross_entropy_with_logits", TH_OP_binary_cross_entropy_with_logits,
+                 input, target, weight, pos_weight, reduction);
 }
 
 static int bce_backward(const char *op, THOp row, const THTensor *grad_output,

@@ -21,6 +21,9 @@
  *     the pointers of unwanted results may be NULL and are set to NULL when not NULL.
  *   - On failure: TH_ERROR (or NULL) with TH_lastError() set to "[op] what is wrong, (shapes)",
  *     nothing returned, no argument modified (batch_norm's running stats included).
+ *   - Autograd: the forward functions record their node (ConvolutionBackward0, ...) when grad
+ *     mode is on and an input requires grad (formulas in autograd/THDerivNN.c); a loss's
+ *     weight and pos_weight may not require grad.  The backward functions record nothing.
  *
  * Device kernels (NN rows of THOps.def) get validated, contiguous tensors of one compute
  * dtype (float32 or float64) and outputs already allocated; they are stored in THKernel.fn
@@ -178,6 +181,10 @@ TH_API int THNN_group_norm_backward(const THTensor *grad_output, const THTensor 
 
 /* Rows of weight (V, D) picked by indices (any shape, integer, 0-based): (*indices, D). */
 TH_API THTensor *THNN_embedding(const THTensor *weight, const THTensor *indices);
+/* The same, telling autograd padding_idx (0-based, < 0: none; its row gets no gradient) and
+ * scale_grad_by_freq, as the weight's gradient needs them (THNN_embedding: -1, false). */
+TH_API THTensor *THNN_embedding_padded(const THTensor *weight, const THTensor *indices,
+                                       int64_t padding_idx, bool scale_grad_by_freq);
 /* grad_weight (num_weights, D): row i sums the rows of grad_output (*indices, D) whose index
  * is i, divided by i's count when scale_grad_by_freq; row padding_idx stays zero
  * (padding_idx < 0: none). */

@@ -53,6 +53,7 @@ void lb_open_reduce(lua_State *L);
 void lb_open_autograd(lua_State *L);
 void lb_open_torch7(lua_State *L);
 void lb_open_nn(lua_State *L); /* the subtable `nn` of the module (torch._nn) */
+void lb_open_nnf(lua_State *L); /* nnf_* functions for torch.nn.functional */
 
 /* Registers funcs into the table at -2 with the metatable at -1 as their upvalue. */
 void lb_register(lua_State *L, const luaL_Reg *funcs);

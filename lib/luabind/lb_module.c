@@ -27,6 +27,7 @@ int luaopen_torch_core(lua_State *L) {
   lb_open_autograd(L);
   lb_open_torch7(L);
   lb_open_nn(L);
+  lb_open_nnf(L);
   lua_setfield(L, -2, "Tensor");
   return 1;
 }
