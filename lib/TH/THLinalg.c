@@ -889,8 +889,9 @@ THTensor *THLinalg_solve(THTensor *out, const THTensor *a, const THTensor *b, bo
   if (THLinalgRec_begin(&g, "linalg.solve", 2, in, out, NULL) != TH_OK) return NULL;
   THTensor *r = solve_impl(out, a, b, left);
   /* the vector rule of solve_impl */
-  bool vec = r && (b->ndim == 1 || (b->ndim == a->ndim - 1 &&
-                                    memcmp(b->size, a->size, sizeof(int64_t) * (size_t)b->ndim) == 0));
+  bool vec = r && (b->ndim == 1 ||
+                   (b->ndim == a->ndim - 1 &&
+                    memcmp(b->size, a->size, sizeof(int64_t) * (size_t)b->ndim) == 0));
   int64_t ints[2] = {left, vec};
   THRecordArgs ra = {.ints = ints, .nints = 2};
   return THLinalgRec_end1(&g, r, TH_OP_linalg_solve, 2, in, &ra);
@@ -923,7 +924,9 @@ int THLinalg_qr(const THTensor *a, const char *mode, THTensor **q, THTensor **r)
     THLinalgRec_restore(&g);
     return TH_ERROR;
   }
-  int64_t ints[1] = {!mode || strcmp(mode, "reduced") == 0 ? 0 : strcmp(mode, "complete") == 0 ? 1 : 2};
+  int64_t ints[1] = {!mode || strcmp(mode, "reduced") == 0 ? 0
+                     : strcmp(mode, "complete") == 0      ? 1
+                                                          : 2};
   THRecordArgs ra = {.ints = ints, .nints = 1};
   THTensor *outs[2] = {*q, *r};
   int rc = record_outputs(&g, TH_OP_linalg_qr, 1, &a, 2, outs, &ra);

@@ -194,10 +194,12 @@ static void d_linalg_vector_norm(THGradCtx *c) {
     int dims[TH_MAX_DIMS], nd = 0;
     for (int d = 0; d < m->ndim; d++)
       if ((INTS[1] >> d) & 1) dims[nd++] = d;
-    THTensor *count = m->ndim == 0 ? ag_toDtype(c, mask, x->dtype) : ag_sum(c, mask, nd, dims, true);
+    THTensor *count = m->ndim == 0 ? ag_toDtype(c, mask, x->dtype)
+                                   : ag_sum(c, mask, nd, dims, true);
     r = MUL(UNARY(sign, x), MUL(DIV(g, count), mask));
   } else if (p < 1) {
-    THTensor *xs = zero_where(c, BINARY(eq, x, 0.0), MUL(UNARY(sign, x), POW(UNARY(abs, x), p - 1)));
+    THTensor *xs = MUL(UNARY(sign, x), POW(UNARY(abs, x), p - 1));
+    xs = zero_where(c, BINARY(eq, x, 0.0), xs);
     r = MUL(MUL(xs, g), POW(norm, 1 - p));
   } else {
     THTensor *xs = p < 2 ? MUL(UNARY(sign, x), POW(UNARY(abs, x), p - 1))
@@ -517,8 +519,11 @@ static THTensor *pinv(THGradCtx *c, THTensor *A) {
   THAutograd_setEnabled(false);
   int last = S->ndim - 1;
   THTensor *smax = S->size[last] ? ag_keep(c, THTensor_amax(NULL, S, 1, &last, true)) : NULL;
-  THTensor *keep = smax ? BINARY(gt, S, MUL(smax, eps_of(A->dtype) * (double)(m > n ? m : n)))
-                        : ag_keep(c, THTensor_full(TH_BOOL, THTensor_device(S), S->ndim, S->size, 0));
+  THTensor *keep;
+  if (smax)
+    keep = BINARY(gt, S, MUL(smax, eps_of(A->dtype) * (double)(m > n ? m : n)));
+  else
+    keep = ag_keep(c, THTensor_full(TH_BOOL, THTensor_device(S), S->ndim, S->size, 0));
   THTensor *mask = ag_toDtype(c, keep, S->dtype);
   THAutograd_setEnabled(was);
   THTensor *sinv = MUL(DIV(1.0, ADD(S, SUB(1.0, mask))), mask);
