@@ -607,6 +607,22 @@ describe('autograd rules of pointwise ops', function()
     assert.matches('which is output 0 of ExpBackward0', err, 1, true)
   end)
 
+  it('records in-place ops on a view of a non-leaf', function()
+    local x = torch.tensor({ 0.25, 0.5, 0.75 }, { dtype = f64, requires_grad = true })
+    local b = x * 1
+    b:narrow(1, 1, 2):sin_()
+    close(grads_of(b, { x })[1], { math.cos(0.25), math.cos(0.5), 1 })
+    local c = x * 1
+    c[{ { 1, 2 } }]:clamp_(0.3, 0.6)
+    c:exp_()
+    close(grads_of(c, { x })[1], { 0, math.exp(0.5), math.exp(0.75) })
+    gc(function(a)
+      local d = a * 1
+      d:narrow(1, 2, 2):atan2_(d:narrow(1, 1, 2):clone())
+      return d
+    end, { leaf(0.2, 1, { 3 }) })
+  end)
+
   it('does not record under no_grad', function()
     local x = leaf(0, 1, { 2 })
     local y = torch.no_grad(function() return x:exp() end)
