@@ -14,6 +14,9 @@
  *     products of integer dtypes use a plain loop with int64 accumulation (wrapping).
  *   - Decompositions return matrices in batched column-major layout (strides (.., 1, rows)),
  *     as PyTorch does; they are ordinary strided tensors.
+ *   - Autograd: the products, decompositions and vector_norm record their nodes when an input
+ *     requires grad (out= is then refused; formulas in autograd/THDerivLinalg.c); matmul,
+ *     einsum, outer and matrix_norm are compositions of recorded ops.
  */
 #ifndef TH_LINALG_H
 #define TH_LINALG_H
