@@ -421,6 +421,8 @@ describe('batch_norm and batch_norm_backward', function()
       { rm, rv }, '[batch_norm] expected more than 1 value per channel when training, got input of shape (1, 3, 1)')
     check_error(function() nn.batch_norm(x, rm, rv, { weight = seq({ 4 }, 0), training = true }) end,
       { rm, rv, x }, '[batch_norm] expected weight of shape (3,), got (4,)')
+    check_error(function() nn.batch_norm(x, rm, nil, { training = true }) end, { x, rm },
+      '[batch_norm] running_mean and running_var must be given together')
     check_error(function() nn.batch_norm(x, nil, nil) end, { x },
       '[batch_norm] running_mean and running_var are required in evaluation mode')
     check_error(function() nn.batch_norm(x, rm:float(), rv, { training = true }) end, { rm, rv },
