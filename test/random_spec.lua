@@ -835,7 +835,7 @@ describe('bad input', function()
     assert.are.equal('[random_] bounds must be integers in [-2^63, 2^63), got 0.5', err(torch.zeros(2).random_, torch.zeros(2), 0.5))
     assert.are.equal('[normal] with numbers for mean and std, the size is needed (normal(0, 1, {2, 3}))', err(torch.normal, 0, 1))
     assert.truthy(err(torch.normal, torch.zeros(2), torch.ones(3)):find('cannot be broadcast', 1, true))
-    assert.are.equal('[randint] only tensors of floating point dtype can require gradients (got torch.int64)',
+    assert.are.equal('[randint] only Tensors of floating point dtype can require gradients, got int64',
       err(torch.randint, 0, 2, {2}, {requires_grad = true}))
     assert.are.equal('[rand] dtype torch.float64 does not match the dtype of out= (torch.float32)',
       err(torch.rand, 2, {out = torch.zeros(1), dtype = torch.float64}))

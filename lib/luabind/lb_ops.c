@@ -102,7 +102,7 @@ static int lb_fill_(lua_State *L) {
 }
 
 static int lb_zero_(lua_State *L) {
-  if (THAutograd_fill_(lb_checktensor(L, 1), 0) != TH_OK) return lb_error(L);
+  if (THAutograd_zero_(lb_checktensor(L, 1)) != TH_OK) return lb_error(L);
   lua_settop(L, 1);
   return 1;
 }

@@ -125,8 +125,8 @@ end
 local function finish(fname, t, opts)
   if opts.requires_grad then
     if not t.dtype.is_floating_point then
-      torch._error(string.format('[%s] only tensors of floating point dtype can require gradients (got %s)',
-        fname, tostring(t.dtype)))
+      torch._error(string.format('[%s] only Tensors of floating point dtype can require gradients, got %s',
+        fname, t.dtype.name))
     end
     core.requires_grad(t, true)
   end

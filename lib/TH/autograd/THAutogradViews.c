@@ -137,14 +137,17 @@ int THAutograd_copy_(THTensor *dst, const THTensor *src) {
   return THAutograd_record(row, 2, in, 1, &dst, &a);
 }
 
-int THAutograd_fill_(THTensor *t, double value) {
+static int fill_recorded(THTensor *t, double value, const char *name) {
   bool rec = t->requires_grad && THAutograd_isEnabled();
   if (rec && THAutograd_checkInplace("fill_", t) != TH_OK) return TH_ERROR;
   if (THTensor_fill(t, value) != TH_OK) return TH_ERROR;
   if (!rec) return TH_OK;
   const THDerivative *row;
   const THTensor *in[1] = {t};
-  THRecordArgs a = {.inplace = true};
+  THRecordArgs a = {.inplace = true, .name = name};
   if (THAutograd_rowFor(TH_OP_fill, &row) != TH_OK) return TH_ERROR;
   return THAutograd_record(row, 1, in, 1, &t, &a);
 }
+
+int THAutograd_fill_(THTensor *t, double value) { return fill_recorded(t, value, NULL); }
+int THAutograd_zero_(THTensor *t) { return fill_recorded(t, 0, "ZeroBackward0"); }

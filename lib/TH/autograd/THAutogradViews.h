@@ -35,5 +35,6 @@ TH_API int THAutograd_copy_(THTensor *dst, const THTensor *src);
 /* t[...] = value as the in-place op fill_ (zero_ is fill_ with 0): records FillBackward0,
  * whose gradient is zero, when t requires grad. */
 TH_API int THAutograd_fill_(THTensor *t, double value);
+TH_API int THAutograd_zero_(THTensor *t); /* the same, named ZeroBackward0 */
 
 #endif
