@@ -25,6 +25,11 @@
 --   gradient is p.grad.  Torch7's module.gradWeight / gradBias fields are set to p.grad by
 --   the Torch7 methods (zeroGradParameters, backward, getParameters).
 -- * Errors: torch._error('[Name] what is wrong ...') naming the module class and shapes.
+-- * Helpers for layer files: nn._options(where, {...}, names) (positional arguments or one
+--   options table, unknown keys refused), nn._factory_opts(where, bias, opts) ({bias =,
+--   dtype =, device =}), nn._shape(t) -> '(2, 3)', nn._pyfloat / nn._pybool / nn._pytuple
+--   (Python's repr for extra_repr), nn._named_call(name, f, ...) (re-raises f's error under
+--   the module's name), self:reset_parameters() (called by Torch7's reset()).
 --
 -- Methods here: __init, __call, extend, register_parameter/buffer/module, add_module,
 -- get_submodule, get_parameter, get_buffer, parameters, named_parameters, buffers,

@@ -137,11 +137,11 @@ end
 local function dim_repr(self) return 'dim=' .. (self.dim == nil and 'None' or string.format('%d', self.dim)) end
 
 activation('Softmax', { { 'dim', nil, dim_opt } }, function(self, x)
-  return F().softmax(x, { dim = softmax_dim(self, x) })
+  return F().softmax(x, softmax_dim(self, x))
 end, dim_repr)
 
 activation('LogSoftmax', { { 'dim', nil, dim_opt } }, function(self, x)
-  return F().log_softmax(x, { dim = softmax_dim(self, x) })
+  return F().log_softmax(x, softmax_dim(self, x))
 end, dim_repr)
 
 return nn
