@@ -60,7 +60,7 @@ local function loss_options(name, args, allowed, defaults)
   end
   for k, v in pairs(defaults) do if o[k] == nil then o[k] = v end end
   if o.reduction == nil then o.reduction = 'mean' end
-  if not REDUCTIONS[o.reduction] then
+  if not (REDUCTIONS[o.reduction] or (allowed.log_target and o.reduction == 'batchmean')) then
     torch._error(string.format("[%s] reduction must be 'none', 'mean' or 'sum', got %s", name, tostring(o.reduction)))
   end
   if o.weight ~= nil and not is_tensor(o.weight) then
