@@ -17,23 +17,25 @@
 
 int THNode_apply(THNode *n, THTensor **grads_out, THTensor **grads_in);
 
-/* ints: ndim, offset in the base, sizes[ndim], strides[ndim] */
+/* ints: ndim, offset in the base, sizes[ndim], strides[ndim].  The region is a recorded view
+ * and the writes below are recorded in-place ops, so under create_graph these backward
+ * passes are themselves differentiable (the writes then go through CopySlices again). */
 static THTensor *region(THNode *n, THTensor *whole) {
   int nd = (int)n->ints[0];
-  return THTensor_asStrided(whole, nd, n->ints + 2, n->ints + 2 + nd, whole->offset + n->ints[1]);
+  return THAutograd_asStrided(whole, nd, n->ints + 2, n->ints + 2 + nd, whole->offset + n->ints[1]);
 }
 
 static int copy_slices_apply(THNode *n, THTensor **grads_out, THTensor **grads_in) {
   THNode *inner = n->extra;
   THTensor *res = THAutograd_clone(grads_out[0]);
   THTensor *slice = res ? region(n, res) : NULL;
-  THTensor *g_view = slice ? THTensor_clone(slice) : NULL;
+  THTensor *g_view = slice ? THAutograd_clone(slice) : NULL;
   THTensor *small[TH_NODE_MAX_INLINE] = {0};
   THTensor **gin = inner->ninputs > TH_NODE_MAX_INLINE ? calloc((size_t)inner->ninputs, sizeof *gin)
                                                        : small;
   int rc = g_view && gin ? TH_OK : TH_ERROR;
   if (rc == TH_OK) rc = THNode_apply(inner, &g_view, gin);
-  if (rc == TH_OK) rc = gin[0] ? THTensor_copy(slice, gin[0]) : THTensor_zero(slice);
+  if (rc == TH_OK) rc = gin[0] ? THAutograd_copy_(slice, gin[0]) : THAutograd_zero_(slice);
   if (rc == TH_OK) {
     grads_in[0] = res;
     res = NULL;
@@ -57,7 +59,7 @@ static int view_of_base_apply(THNode *n, THTensor **grads_out, THTensor **grads_
   const THInputMeta *m = &n->in[0];
   THTensor *z = THTensor_full(m->dtype, m->device, m->ndim, m->size, 0.0);
   THTensor *slice = z ? region(n, z) : NULL;
-  if (!slice || THTensor_copy(slice, grads_out[0]) != TH_OK) {
+  if (!slice || THAutograd_copy_(slice, grads_out[0]) != TH_OK) {
     THTensor_free(slice);
     THTensor_free(z);
     return TH_ERROR;
