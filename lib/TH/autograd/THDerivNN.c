@@ -58,11 +58,12 @@ static THDerivative rows[R_COUNT] = {
     [R_CONV_BW] = TH_DERIV_ROW(convolution_backward, TH_SAVE_IN(0) | TH_SAVE_IN(1) | TH_SAVE_IN(2)),
     /* ints: spatial dims; output 1: the indices */
     [R_MAXPOOL] = TH_DERIV_ROW(max_pool2d_with_indices, TH_SAVE_IN(0) | TH_SAVE_OUT(1)),
-    /* inputs (grad_output, indices) */
+    /* inputs (grad_output, indices, input) */
     [R_MAXPOOL_BW] = TH_DERIV_ROW(max_pool2d_with_indices_backward, TH_SAVE_IN(1)),
     /* ints: spatial dims, kernel[2], stride[2], padding[2], ceil_mode, count_include_pad,
      * divisor_override */
     [R_AVGPOOL] = TH_DERIV_ROW(avg_pool2d, TH_SAVE_IN(0)),
+    /* inputs (grad_output, input): the input's gradient is zero, as in PyTorch */
     [R_AVGPOOL_BW] = TH_DERIV_ROW(avg_pool2d_backward, 0),
     /* ints: spatial dims, output_size[2] */
     [R_ADAPTIVE] = TH_DERIV_ROW(adaptive_avg_pool2d, TH_SAVE_IN(0)),
@@ -91,7 +92,7 @@ static THDerivative rows[R_COUNT] = {
     /* inputs (input, target, weight), outputs (loss, total_weight); ints: reduction,
      * ignore_index */
     [R_NLL] = TH_DERIV_ROW(nll_loss, TH_SAVE_IN(0) | TH_SAVE_IN(1) | TH_SAVE_IN(2) | TH_SAVE_OUT(1)),
-    /* inputs (grad_output, target, weight) */
+    /* inputs (grad_output, target, weight, input) */
     [R_NLL_BW] = TH_DERIV_ROW(nll_loss_backward, TH_SAVE_IN(1) | TH_SAVE_IN(2)),
     /* inputs (input, target, weight[, pos_weight]); ints: reduction */
     [R_BCE] = TH_DERIV_ROW(binary_cross_entropy, TH_SAVE_IN(0) | TH_SAVE_IN(1) | TH_SAVE_IN(2)),
@@ -350,6 +351,12 @@ static THTensor *opt_saved(THGradCtx *c, int i) {
 /* The gradient of output i, or NULL when none flowed into it. */
 static THTensor *opt_grad(THGradCtx *c, int i) { return c->failed ? NULL : c->gout[i]; }
 
+/* Zeros for input i when it wants a gradient: the backward ops below do not depend on the
+ * forward's input values (PyTorch's zeros_like(self)). */
+static void set_zero(THGradCtx *c, int i) {
+  if (NEEDS(i)) SET(i, ag_zerosLike(c, ag_meta(c, i)));
+}
+
 /* Keeps a result that may legitimately be NULL (not computed). */
 static THTensor *keep_opt(THGradCtx *c, THTensor *t) { return t ? ag_keep(c, t) : NULL; }
 
@@ -481,13 +488,13 @@ static void d_convolution_backward(THGradCtx *c) {
 static THTensor *max_pool_bw(THGradCtx *c, THTensor *g, THTensor *x, THTensor *ind, int sd) {
   THTensor *args[3] = {g, x, ind};
   if (!all_present(c, 3, args)) return NULL;
-  const THTensor *in[2] = {g, ind};
-  bool rec = bw_begin(1, in);
+  const THTensor *in[3] = {g, ind, x};
+  bool rec = bw_begin(3, in);
   THTensor *r = ag_keep(c, sd == 2 ? THNN_max_pool2d_backward(g, x, ind)
                                    : THNN_max_pool1d_backward(g, x, ind));
   bw_end(rec);
   int64_t ints[1] = {sd};
-  rec_backward(c, rec, &rows[R_MAXPOOL_BW], 2, in, 1, &r, ints, 1);
+  rec_backward(c, rec, &rows[R_MAXPOOL_BW], 3, in, 1, &r, ints, 1);
   return r;
 }
 
@@ -498,6 +505,8 @@ static void d_max_pool2d_with_indices(THGradCtx *c) {
 /* The backward scatters g by the indices, so its gradient gathers: ggi's planes read at the
  * indices. */
 static void d_max_pool2d_with_indices_backward(THGradCtx *c) {
+  set_zero(c, 2);
+  if (!NEEDS(0)) return;
   THTensor *ggi = G(0), *ind = SAVED(1);
   if (c->failed) return;
   int sd = (int)INTS[0], lead = ggi->ndim - sd;
@@ -523,17 +532,19 @@ static void d_avg_pool2d(THGradCtx *c) {
   if (c->failed) return;
   int sd = (int)INTS[0];
   THNNPoolParams p = unpack_pool(INTS);
-  const THTensor *in[1] = {g};
-  bool rec = bw_begin(1, in);
+  const THTensor *in[2] = {g, x};
+  bool rec = bw_begin(2, in);
   THTensor *r = ag_keep(c, sd == 2 ? THNN_avg_pool2d_backward(g, x, &p)
                                    : THNN_avg_pool1d_backward(g, x, &p));
   bw_end(rec);
-  rec_backward(c, rec, &rows[R_AVGPOOL_BW], 1, in, 1, &r, INTS, c->node->nints);
+  rec_backward(c, rec, &rows[R_AVGPOOL_BW], 2, in, 1, &r, INTS, c->node->nints);
   SET(0, r);
 }
 
 /* the backward is the pooling's transpose, so its gradient is the pooling again */
 static void d_avg_pool2d_backward(THGradCtx *c) {
+  set_zero(c, 1);
+  if (!NEEDS(0)) return;
   THTensor *ggi = G(0);
   if (c->failed) return;
   THNNPoolParams p = unpack_pool(INTS);
@@ -543,16 +554,18 @@ static void d_avg_pool2d_backward(THGradCtx *c) {
 static void d_adaptive_avg_pool2d(THGradCtx *c) {
   THTensor *g = G(0), *x = SAVED(0);
   if (c->failed) return;
-  const THTensor *in[1] = {g};
-  bool rec = bw_begin(1, in);
+  const THTensor *in[2] = {g, x};
+  bool rec = bw_begin(2, in);
   THTensor *r = ag_keep(c, INTS[0] == 2 ? THNN_adaptive_avg_pool2d_backward(g, x)
                                         : THNN_adaptive_avg_pool1d_backward(g, x));
   bw_end(rec);
-  rec_backward(c, rec, &rows[R_ADAPTIVE_BW], 1, in, 1, &r, INTS, 3);
+  rec_backward(c, rec, &rows[R_ADAPTIVE_BW], 2, in, 1, &r, INTS, 3);
   SET(0, r);
 }
 
 static void d_adaptive_avg_pool2d_backward(THGradCtx *c) {
+  set_zero(c, 1);
+  if (!NEEDS(0)) return;
   THTensor *ggi = G(0);
   if (c->failed) return;
   SET(0, ag_keep(c, INTS[0] == 2 ? THNN_adaptive_avg_pool2d(ggi, INTS + 1)
@@ -818,17 +831,19 @@ static void d_nll_loss(THGradCtx *c) {
   THTensor *g = G(0), *x = SAVED(0), *t = SAVED(1), *w = opt_saved(c, 2);
   THTensor *tw = THDeriv_indices(c, 1); /* the saved total weight, without a history */
   if (c->failed) return;
-  const THTensor *in[3] = {g, t, w};
-  bool rec = bw_begin(1, in);
+  const THTensor *in[4] = {g, t, w, x};
+  bool rec = bw_begin(4, in);
   THTensor *r = ag_keep(c, THNN_nll_loss_backward(g, x, t, w, (THReduction)INTS[0], INTS[1], tw));
   bw_end(rec);
-  rec_backward(c, rec, &rows[R_NLL_BW], 3, in, 1, &r, INTS, 2);
+  rec_backward(c, rec, &rows[R_NLL_BW], 4, in, 1, &r, INTS, 2);
   SET(0, r);
 }
 
 /* The backward is linear in g with the loss's own coefficients: its gradient is the loss of
  * ggi. */
 static void d_nll_loss_backward(THGradCtx *c) {
+  set_zero(c, 3);
+  if (!NEEDS(0)) return;
   THTensor *ggi = G(0), *t = SAVED(1), *w = opt_saved(c, 2);
   if (c->failed) return;
   THTensor *out = NULL, *tw = NULL;
