@@ -15,18 +15,19 @@ local function is_tensor(x) return getmetatable(x) == tensor_mt end
 
 local function F() return nn.functional end
 
--- Calls f(...) and re-raises its error with the module's name in place of the function's:
--- "[mse_loss] ..." -> "[MSELoss] ...".
-local function pack(...) return { n = select('#', ...), ... } end
-local function named_call(name, f, ...)
-  local r = pack(pcall(f, ...))
-  if r[1] then return unpack(r, 2, r.n) end
-  local e = r[2]
+-- Calls f(...) (one result) and re-raises its error with the module's name in place of the
+-- function's: "[mse_loss] ..." -> "[MSELoss] ...".
+local function rename(name, e)
   if type(e) == 'string' then
     local pre, rest = e:match('^(.-)%[[%w_.]+%] (.*)$')
     if pre then e = pre .. '[' .. name .. '] ' .. rest end
   end
   error(e, 0)
+end
+local function named_call(name, f, ...)
+  local ok, r = pcall(f, ...)
+  if ok then return r end
+  rename(name, r)
 end
 nn._named_call = named_call
 
@@ -88,10 +89,13 @@ local function loss(name, defaults, buffers, call, nargs)
   end
   local what = (nargs or 2) == 2 and { 'input', 'target' } or { 'input1', 'input2', 'target' }
   function cls:updateOutput(...)
-    for i = 1, #what do
-      local x = select(i, ...)
-      if not is_tensor(x) then
-        torch._error(string.format('[%s] expected a Tensor as %s, got %s', name, what[i], type(x)))
+    local a, b, c = ...
+    if not is_tensor(a) or not is_tensor(b) or (c == nil) == (#what == 3) or (#what == 3 and not is_tensor(c)) then
+      for i = 1, #what do
+        local x = select(i, ...)
+        if not is_tensor(x) then
+          torch._error(string.format('[%s] expected a Tensor as %s, got %s', name, what[i], type(x)))
+        end
       end
     end
     return named_call(name, call, self, ...)
