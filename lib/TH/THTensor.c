@@ -523,6 +523,11 @@ THTensor *THTensor_unfold(const THTensor *t, int dim, int64_t size, int64_t step
   st[d] = step * dstride;
   sz[nd] = size;
   st[nd] = dstride;
+  if (t->ndim == 0) { /* PyTorch: a 0-dim tensor unfolds to shape (size) */
+    sz[0] = size;
+    st[0] = 1;
+    return view_of(t, 1, sz, st, t->offset);
+  }
   return view_of(t, nd + 1, sz, st, t->offset);
 }
 

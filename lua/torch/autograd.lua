@@ -390,7 +390,8 @@ function autograd.gradcheck(fn, inputs, opts)
       for oi = 1, #outs do
         local numeric = (plus[oi] - minus[oi]) / (2 * eps)
         local a = analytical[oi][k]:select(2, j)
-        local bad = ((a - numeric):abs() - (numeric:abs() * rtol + atol)):max():item()
+        local bad = numeric:numel() > 0
+          and ((a - numeric):abs() - (numeric:abs() * rtol + atol)):max():item() or 0
         if bad > 0 then
           return fail(string.format('[gradcheck] Jacobian mismatch for output %d with respect to input %d, '
             .. 'element %d:\nnumerical: %s\nanalytical: %s', oi, i, j, tostring(numeric), tostring(a)), raise)
