@@ -24,7 +24,7 @@ local function shape_str(t)
   if n == 0 then return '()' end
   local s = {}
   for i = 1, n do s[i] = tostring(t:size(i)) end
-  return '(' .. table.concat(s, ', ') .. ')'
+  return '(' .. table.concat(s, ', ') .. (n == 1 and ',)' or ')')
 end
 
 -- An options table: a plain table that is not a tensor and has no element [1] (a size table
@@ -150,7 +150,7 @@ function F.linear(input, weight, bias)
       shape_str(input), shape_str(weight)))
   end
   if bias and (bias:dim() > 1 or bias:numel() ~= weight:size(1)) then
-    fail(string.format('[linear] expected bias of shape (%d), got %s', weight:size(1),
+    fail(string.format('[linear] expected bias of shape (%d,), got %s', weight:size(1),
       shape_str(bias)))
   end
   local wt = weight:t()
@@ -195,7 +195,7 @@ function F.bilinear(input1, input2, weight, bias)
       shape_str(input1), shape_str(input2), shape_str(weight)))
   end
   if bias and (bias:dim() ~= 1 or bias:size(1) ~= out) then
-    fail(string.format('[bilinear] expected bias of shape (%d), got %s', out, shape_str(bias)))
+    fail(string.format('[bilinear] expected bias of shape (%d,), got %s', out, shape_str(bias)))
   end
   local lead = input1:size():totable()
   lead[n1] = nil
@@ -320,11 +320,13 @@ end
 -- ---------------------------------------------------------------------------- activations
 local INPLACE = spec({ 'inplace' })
 
--- r computed out of place; in place: written into input, which is returned
-local function maybe_inplace(fname, input, r, inplace)
+-- f(input) out of place; in place: written into input, which is returned (computed from a
+-- copy when input has a history, since the composition saves what it reads)
+local function apply(fname, f, input, inplace)
   check_type(fname, 'inplace', inplace, 'boolean')
-  if inplace then return input:copy_(r) end
-  return r
+  if not inplace then return f(input) end
+  if input.requires_grad then return input:copy_(f(input:clone())) end
+  return input:copy_(f(input))
 end
 
 function F.relu(input, inplace)
@@ -340,7 +342,8 @@ function F.leaky_relu(input, ...)
   local a = args_of('leaky_relu', LEAKY, ...)
   check_tensor('leaky_relu', 'input', input)
   local s = check_type('leaky_relu', 'negative_slope', a.negative_slope, 'number') or 0.01
-  return maybe_inplace('leaky_relu', input, torch.where(input:gt(0), input, input * s), a.inplace)
+  return apply('leaky_relu', function(x) return torch.where(x:gt(0), x, x * s) end, input,
+    a.inplace)
 end
 
 local ELU = spec({ 'alpha', 'inplace' })
@@ -349,8 +352,10 @@ function F.elu(input, ...)
   local a = args_of('elu', ELU, ...)
   check_tensor('elu', 'input', input)
   local alpha = check_type('elu', 'alpha', a.alpha, 'number') or 1
-  local neg = input:clamp_max(0):expm1() * alpha
-  return maybe_inplace('elu', input, torch.where(input:gt(0), input, neg), a.inplace)
+  -- exp of the clamped input: the branch not taken has no inf in its gradient
+  return apply('elu', function(x)
+    return torch.where(x:gt(0), x, x:clamp_max(0):expm1() * alpha)
+  end, input, a.inplace)
 end
 
 local GELU = spec({}, { 'approximate' })
@@ -375,7 +380,7 @@ end
 function F.silu(input, inplace)
   if is_opts(inplace) then inplace = args_of('silu', INPLACE, inplace).inplace end
   check_tensor('silu', 'input', input)
-  return maybe_inplace('silu', input, input * input:sigmoid(), inplace)
+  return apply('silu', function(x) return x * x:sigmoid() end, input, inplace)
 end
 
 local SOFTPLUS = spec({ 'beta', 'threshold' })
@@ -397,7 +402,7 @@ end
 function F.mish(input, inplace)
   if is_opts(inplace) then inplace = args_of('mish', INPLACE, inplace).inplace end
   check_tensor('mish', 'input', input)
-  return maybe_inplace('mish', input, input * F.softplus(input):tanh(), inplace)
+  return apply('mish', function(x) return x * F.softplus(x):tanh() end, input, inplace)
 end
 
 function F.sigmoid(input) return input:sigmoid() end
@@ -411,12 +416,11 @@ function F.hardtanh(input, ...)
   check_tensor('hardtanh', 'input', input)
   local lo = check_type('hardtanh', 'min_val', a.min_val, 'number') or -1
   local hi = check_type('hardtanh', 'max_val', a.max_val, 'number') or 1
-  local clamped = input:clamp(lo, hi)
-  local r = clamped
-  if input.requires_grad then
-    r = torch.where(input:gt(lo):logical_and(input:lt(hi)), input, clamped:detach())
-  end
-  return maybe_inplace('hardtanh', input, r, a.inplace)
+  return apply('hardtanh', function(x)
+    local clamped = x:clamp(lo, hi)
+    if not x.requires_grad then return clamped end
+    return torch.where(x:gt(lo):logical_and(x:lt(hi)), x, clamped:detach())
+  end, input, a.inplace)
 end
 
 -- ---------------------------------------------------------------------------- softmax
@@ -610,7 +614,7 @@ function F.cross_entropy(input, target, ...)
   local cdim = input:dim() == 1 and 1 or 2
   local C = input:size(cdim)
   if weight and (weight:dim() ~= 1 or weight:numel() ~= C) then
-    fail(string.format('[cross_entropy] expected weight of shape (%d), got %s', C,
+    fail(string.format('[cross_entropy] expected weight of shape (%d,), got %s', C,
       shape_str(weight)))
   end
   if target:is_floating_point() then
