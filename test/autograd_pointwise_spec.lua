@@ -496,6 +496,15 @@ describe('autograd of clamp, where, lerp, addcmul and addcdiv', function()
     local gs = grads_of(y, { a, b, w })
     for i = 1, 3 do close(gs[i], r.grads[i]) end
     ggc(function(p, q, s) return (p * 1):lerp_(q, s) end, { leaf(0, 1, { 2 }), leaf(0, 1, { 2 }), leaf(0, 1, { 2 }) })
+    -- a number weight: start is not needed by the formula
+    r = REF.lerp
+    a = torch.tensor(r.inputs[1], { dtype = f64, requires_grad = true })
+    b = torch.tensor(r.inputs[2], { dtype = f64, requires_grad = true })
+    y = a:clone()
+    y:lerp_(b, 0.25)
+    assert.are.equal('LerpBackward0', node_name(y))
+    gs = grads_of(y, { a, b })
+    for i = 1, 2 do close(gs[i], r.grads[i]) end
   end)
 
   it('addcmul and addcdiv scale by value', function()
@@ -587,6 +596,18 @@ describe('autograd rules of pointwise ops', function()
     assert.is_false(ok)
     assert.matches('which is output 0 of ExpBackward0', err, 1, true)
     assert.is_nil(x.grad)
+  end)
+
+  it('copies the overwritten operand only when a formula reads it', function()
+    -- x:mul_(2), x:div_(w), x:fmod_(0.3): the first operand's old value is not needed for x's
+    -- gradient; with w requiring grad, div_ keeps a copy for w's
+    local x = torch.tensor({ 0.25, 0.5 }, { dtype = f64, requires_grad = true })
+    local w = torch.tensor({ 2, 4 }, { dtype = f64, requires_grad = true })
+    local y = x * 1
+    y:mul_(2):div_(w):fmod_(0.3)
+    local gs = grads_of(y, { x, w })
+    close(gs[1], { 1, 0.5 })
+    close(gs[2], { -0.125, -0.0625 })
   end)
 
   it('chains in-place ops on one tensor', function()

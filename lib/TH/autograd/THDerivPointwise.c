@@ -219,11 +219,11 @@ static void d_where(THGradCtx *c) {
 
 /* lerp(a, b, w) = a + w (b - a) */
 static void d_lerp(THGradCtx *c) {
-  THArg a = IN(0), b = IN(1), w = IN(2);
+  THArg w = IN(2);
   THTensor *g = G(0);
   if (NEEDS(0)) SET(0, MUL(g, SUB(1.0, w)));
   if (NEEDS(1)) SET(1, MUL(g, w));
-  if (NEEDS(2)) SET(2, MUL(g, SUB(b, a)));
+  if (NEEDS(2)) SET(2, MUL(g, SUB(IN(1), IN(0)))); /* the only reader of start (see reads_first) */
 }
 
 /* addcmul(s, t1, t2, value) = s + value t1 t2; addcdiv = s + value t1 / t2 */
@@ -308,11 +308,24 @@ __attribute__((constructor)) static void register_rows(void) {
 
 /* ======================================================================= recording */
 
+/* Whether the formula of op reads its first operand for these operands: some read it only for
+ * another operand's gradient (x:mul_(2) needs no copy of x). */
+static bool reads_first(THOp op, const THArg *args) {
+  switch (op) {
+  case TH_OP_mul:
+  case TH_OP_div:
+  case TH_OP_fmod:
+  case TH_OP_remainder: return args[1].t && args[1].t->requires_grad;
+  case TH_OP_lerp: return args[2].t && args[2].t->requires_grad;
+  default: return true;
+  }
+}
+
 int THAutograd_pointwiseOriginal(THOp op, const THArg *args, THTensor **original) {
   *original = NULL;
   const THDerivative *row = THAutograd_rows[op];
   const THTensor *self = args[0].t;
-  if (!row || !(row->save & TH_SAVE_IN(0)) || !self) return TH_OK;
+  if (!row || !(row->save & TH_SAVE_IN(0)) || !self || !reads_first(op, args)) return TH_OK;
   THTensor *copy = THTensor_clone(self);
   if (!copy) return TH_ERROR;
   THAutogradMeta *sm = self->autograd;
