@@ -72,6 +72,22 @@ local function args_of(fname, sp, ...)
   return a
 end
 
+-- args_of for the common call forms, nothing further or just an options table, which is
+-- validated and used as is (no table is made per call).
+local NOARGS = {}
+local function args_fast(fname, sp, a1, ...)
+  if select('#', ...) == 0 then
+    if a1 == nil then return NOARGS end
+    if is_opts(a1) then
+      for k in pairs(a1) do
+        if not sp.set[k] then fail(string.format("[%s] unknown option '%s'", fname, tostring(k))) end
+      end
+      return a1
+    end
+  end
+  return args_of(fname, sp, a1, ...)
+end
+
 local function check_type(fname, name, v, want)
   if v ~= nil and type(v) ~= want then
     fail(string.format('[%s] %s must be a %s, got %s', fname, name, want,
@@ -267,7 +283,7 @@ local DROPOUT = spec({ 'p', 'training', 'inplace' })
 -- dropout(input [, p = 0.5, training = true, inplace = false]): zeroes each element with
 -- probability p and scales the others by 1 / (1 - p), drawing the mask as PyTorch does.
 function F.dropout(input, ...)
-  local a = args_of('dropout', DROPOUT, ...)
+  local a = args_fast('dropout', DROPOUT, ...)
   check_tensor('dropout', 'input', input)
   local p = check_type('dropout', 'p', a.p, 'number') or 0.5
   local training = a.training
@@ -296,7 +312,7 @@ local EMBEDDING = spec({ 'padding_idx', 'max_norm', 'norm_type', 'scale_grad_by_
 -- gets no gradient; max_norm renormalises the rows looked up, in place, as PyTorch does.
 function F.embedding(input, weight, ...)
   local fname = 'embedding'
-  local a = args_of(fname, EMBEDDING, ...)
+  local a = args_fast(fname, EMBEDDING, ...)
   check_tensor(fname, 'input', input)
   check_tensor(fname, 'weight', weight)
   check_type(fname, 'padding_idx', a.padding_idx, 'number')
@@ -330,7 +346,7 @@ local function apply(fname, f, input, inplace)
 end
 
 function F.relu(input, inplace)
-  if is_opts(inplace) then inplace = args_of('relu', INPLACE, inplace).inplace end
+  if is_opts(inplace) then inplace = args_fast('relu', INPLACE, inplace).inplace end
   check_type('relu', 'inplace', inplace, 'boolean')
   if inplace then return input:relu_() end
   return input:relu()
@@ -339,7 +355,7 @@ end
 local LEAKY = spec({ 'negative_slope', 'inplace' })
 -- leaky_relu(input [, negative_slope = 0.01, inplace]): x for x > 0, else negative_slope * x
 function F.leaky_relu(input, ...)
-  local a = args_of('leaky_relu', LEAKY, ...)
+  local a = args_fast('leaky_relu', LEAKY, ...)
   check_tensor('leaky_relu', 'input', input)
   local s = check_type('leaky_relu', 'negative_slope', a.negative_slope, 'number') or 0.01
   return apply('leaky_relu', function(x) return torch.where(x:gt(0), x, x * s) end, input,
@@ -349,7 +365,7 @@ end
 local ELU = spec({ 'alpha', 'inplace' })
 -- elu(input [, alpha = 1, inplace]): x for x > 0, else alpha * (exp(x) - 1)
 function F.elu(input, ...)
-  local a = args_of('elu', ELU, ...)
+  local a = args_fast('elu', ELU, ...)
   check_tensor('elu', 'input', input)
   local alpha = check_type('elu', 'alpha', a.alpha, 'number') or 1
   -- exp of the clamped input: the branch not taken has no inf in its gradient
@@ -363,7 +379,7 @@ local SQRT_HALF = math.sqrt(0.5)
 local SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 -- gelu(input [, {approximate = 'none' | 'tanh'}])
 function F.gelu(input, opts)
-  local a = args_of('gelu', GELU, opts)
+  local a = args_fast('gelu', GELU, opts)
   check_tensor('gelu', 'input', input)
   local approx = a.approximate or 'none'
   if approx == 'none' then
@@ -378,7 +394,7 @@ end
 
 -- silu(input [, inplace]): x * sigmoid(x)
 function F.silu(input, inplace)
-  if is_opts(inplace) then inplace = args_of('silu', INPLACE, inplace).inplace end
+  if is_opts(inplace) then inplace = args_fast('silu', INPLACE, inplace).inplace end
   check_tensor('silu', 'input', input)
   return apply('silu', function(x) return x * x:sigmoid() end, input, inplace)
 end
@@ -387,7 +403,7 @@ local SOFTPLUS = spec({ 'beta', 'threshold' })
 -- softplus(input [, beta = 1, threshold = 20]): log(1 + exp(beta x)) / beta, or x where
 -- beta x > threshold
 function F.softplus(input, ...)
-  local a = args_of('softplus', SOFTPLUS, ...)
+  local a = args_fast('softplus', SOFTPLUS, ...)
   check_tensor('softplus', 'input', input)
   local beta = check_type('softplus', 'beta', a.beta, 'number') or 1
   local threshold = check_type('softplus', 'threshold', a.threshold, 'number') or 20
@@ -400,7 +416,7 @@ end
 
 -- mish(input [, inplace]): x * tanh(softplus(x))
 function F.mish(input, inplace)
-  if is_opts(inplace) then inplace = args_of('mish', INPLACE, inplace).inplace end
+  if is_opts(inplace) then inplace = args_fast('mish', INPLACE, inplace).inplace end
   check_tensor('mish', 'input', input)
   return apply('mish', function(x) return x * F.softplus(x):tanh() end, input, inplace)
 end
@@ -412,7 +428,7 @@ local HARDTANH = spec({ 'min_val', 'max_val', 'inplace' })
 -- hardtanh(input [, min_val = -1, max_val = 1, inplace]): x clamped to [min_val, max_val];
 -- the gradient is 1 strictly inside, 0 elsewhere (PyTorch's)
 function F.hardtanh(input, ...)
-  local a = args_of('hardtanh', HARDTANH, ...)
+  local a = args_fast('hardtanh', HARDTANH, ...)
   check_tensor('hardtanh', 'input', input)
   local lo = check_type('hardtanh', 'min_val', a.min_val, 'number') or -1
   local hi = check_type('hardtanh', 'max_val', a.max_val, 'number') or 1
@@ -430,7 +446,7 @@ local SOFTMAX = spec({ 'dim' }, { 'dtype', '_stacklevel' })
 
 local function softmax_args(fname, input, dim, opts)
   if is_opts(dim) and opts == nil then dim, opts = nil, dim end
-  local a = args_of(fname, SOFTMAX, dim, opts)
+  local a = args_fast(fname, SOFTMAX, dim, opts)
   dim = a.dim
   if dim == nil then
     local nd = input:dim()
@@ -465,7 +481,7 @@ end
 
 -- mse_loss(input, target [, {reduction = 'mean'}]): (input - target)^2
 function F.mse_loss(input, target, ...)
-  local r = reduction_of('mse_loss', args_of('mse_loss', LOSS, ...))
+  local r = reduction_of('mse_loss', args_fast('mse_loss', LOSS, ...))
   loss_inputs('mse_loss', input, target)
   local d = input - target
   return reduce(d * d, r)
@@ -473,7 +489,7 @@ end
 
 -- l1_loss(input, target [, {reduction =}]): |input - target|
 function F.l1_loss(input, target, ...)
-  local r = reduction_of('l1_loss', args_of('l1_loss', LOSS, ...))
+  local r = reduction_of('l1_loss', args_fast('l1_loss', LOSS, ...))
   loss_inputs('l1_loss', input, target)
   return reduce((input - target):abs(), r)
 end
@@ -482,7 +498,7 @@ local SMOOTH_L1 = spec({ 'size_average', 'reduce', 'reduction', 'beta' })
 -- smooth_l1_loss(input, target [, {reduction =, beta = 1}]): 0.5 d^2 / beta where |d| < beta,
 -- else |d| - 0.5 beta
 function F.smooth_l1_loss(input, target, ...)
-  local a = args_of('smooth_l1_loss', SMOOTH_L1, ...)
+  local a = args_fast('smooth_l1_loss', SMOOTH_L1, ...)
   local r = reduction_of('smooth_l1_loss', a)
   loss_inputs('smooth_l1_loss', input, target)
   local beta = check_type('smooth_l1_loss', 'beta', a.beta, 'number') or 1
@@ -497,7 +513,7 @@ local HUBER = spec({ 'reduction', 'delta' })
 -- huber_loss(input, target [, {reduction =, delta = 1}]): 0.5 d^2 where |d| < delta, else
 -- delta (|d| - 0.5 delta)
 function F.huber_loss(input, target, ...)
-  local a = args_of('huber_loss', HUBER, ...)
+  local a = args_fast('huber_loss', HUBER, ...)
   local r = reduction_of('huber_loss', a)
   loss_inputs('huber_loss', input, target)
   local delta = check_type('huber_loss', 'delta', a.delta, 'number') or 1
@@ -510,7 +526,7 @@ end
 local BCE = spec({ 'weight', 'size_average', 'reduce', 'reduction' })
 -- binary_cross_entropy(input, target [, weight, {reduction =}]): input probabilities in [0, 1]
 function F.binary_cross_entropy(input, target, ...)
-  local a = args_of('binary_cross_entropy', BCE, ...)
+  local a = args_fast('binary_cross_entropy', BCE, ...)
   local r = reduction_of('binary_cross_entropy', a)
   if r == 'mean' then return nnk.binary_cross_entropy(input, target, a.weight) end
   return nnk.binary_cross_entropy(input, target, a.weight, { reduction = r })
@@ -519,7 +535,7 @@ end
 local BCEL = spec({ 'weight', 'size_average', 'reduce', 'reduction', 'pos_weight' })
 -- binary_cross_entropy_with_logits(input, target [, weight, {reduction =, pos_weight =}])
 function F.binary_cross_entropy_with_logits(input, target, ...)
-  local a = args_of('binary_cross_entropy_with_logits', BCEL, ...)
+  local a = args_fast('binary_cross_entropy_with_logits', BCEL, ...)
   local r = reduction_of('binary_cross_entropy_with_logits', a)
   return nnk.binary_cross_entropy_with_logits(input, target, a.weight,
     { reduction = r, pos_weight = a.pos_weight })
@@ -530,7 +546,7 @@ local NLL = spec({ 'weight', 'size_average', 'ignore_index', 'reduce', 'reductio
 -- log-probabilities (N, C, ...) or (C), target 1-based classes (N, ...) or ()
 function F.nll_loss(input, target, ...)
   if select('#', ...) == 0 then return (nnk.nll_loss(input, target)) end
-  local a = args_of('nll_loss', NLL, ...)
+  local a = args_fast('nll_loss', NLL, ...)
   local r = reduction_of('nll_loss', a)
   check_type('nll_loss', 'ignore_index', a.ignore_index, 'number')
   return (nnk.nll_loss(input, target, a.weight, { ignore_index = a.ignore_index, reduction = r }))
@@ -598,7 +614,7 @@ function F.cross_entropy(input, target, ...)
     local cdim = input:dim() == 1 and 1 or 2
     return (renamed(fname, CE_NAMES, nnk.nll_loss, nnk.log_softmax(input, cdim), target))
   end
-  local a = args_of(fname, CE, ...)
+  local a = args_fast(fname, CE, ...)
   local r = reduction_of(fname, a)
   check_tensor(fname, 'input', input)
   check_tensor(fname, 'target', target)
@@ -639,7 +655,7 @@ local KL_REDUCTIONS = { none = true, batchmean = true, mean = true, sum = true }
 -- kl_div(input, target [, {reduction = 'mean', log_target = false}]): input log-probabilities;
 -- target probabilities (log-probabilities with log_target): target (log target - input)
 function F.kl_div(input, target, ...)
-  local a = args_of('kl_div', KL, ...)
+  local a = args_fast('kl_div', KL, ...)
   local r = reduction_of('kl_div', a, KL_REDUCTIONS)
   loss_inputs('kl_div', input, target)
   check_type('kl_div', 'log_target', a.log_target, 'boolean')
@@ -663,7 +679,7 @@ local COSINE = spec({ 'margin', 'size_average', 'reduce', 'reduction' })
 -- where target is 1, max(0, cos(x1, x2) - margin) where it is -1
 function F.cosine_embedding_loss(input1, input2, target, ...)
   local fname = 'cosine_embedding_loss'
-  local a = args_of(fname, COSINE, ...)
+  local a = args_fast(fname, COSINE, ...)
   local r = reduction_of(fname, a)
   check_tensor(fname, 'input1', input1)
   check_tensor(fname, 'input2', input2)
