@@ -160,12 +160,16 @@ ModuleList.len = List.len
 -- {name, module} pairs (added in that order).
 local ModuleDict = torch.class('nn.ModuleDict', 'nn.Module', nn)
 
+local function is_dict(x)
+  return is_module(x) and (require 'torch.torch7_class').typename(x) == 'nn.ModuleDict'
+end
+
 local function dict_pairs(where, t)
-  if type(t) ~= 'table' or is_module(t) and not nn.ModuleDict.is(t) then
+  if type(t) ~= 'table' or is_module(t) and not is_dict(t) then
     torch._error(string.format('[%s] expected a table of name -> module, got %s', where, type(t)))
   end
   local list = {}
-  if nn.ModuleDict.is(t) then
+  if is_dict(t) then
     for k, m in t:items() do list[#list + 1] = { k, m } end
   elseif #t > 0 then
     for i, kv in ipairs(t) do
@@ -181,9 +185,6 @@ local function dict_pairs(where, t)
   return list
 end
 
-function ModuleDict.is(x)
-  return is_module(x) and (require 'torch.torch7_class').typename(x) == 'nn.ModuleDict'
-end
 
 function ModuleDict:__init(mods)
   Module.__init(self)
