@@ -1,7 +1,8 @@
 -- torch.nn: neural-network modules, as torch/nn and PyTorch's torch.nn.
 --
 -- This file makes the namespace table and loads one file per module family:
--- Module.lua (the base class, nn.Parameter), Module_torch7.lua (the Torch7 workflow:
+-- Module.lua (the base class, nn.Parameter), Module_util.lua (modes, conversions, printing,
+-- clone), Module_torch7.lua (the Torch7 workflow:
 -- forward/backward, getParameters, ...), Module_state.lua (state_dict / load_state_dict),
 -- container.lua (Sequential, ModuleList, ModuleDict), Linear.lua (Identity, Linear,
 -- Bilinear), flatten.lua, activation.lua, loss.lua, Criterion.lua (Torch7 criterions),
@@ -27,6 +28,7 @@ setmetatable(nn, {
 })
 
 require 'torch.nn.Module'
+require 'torch.nn.Module_util'
 require 'torch.nn.Module_state'
 require 'torch.nn.Module_torch7'
 require 'torch.nn.initializers'
