@@ -669,6 +669,42 @@ describe('lr_scheduler state and errors', function()
     assert.are.equal(5, resumed.last_epoch)
   end)
 
+  it('prints the changes when verbose', function()
+    local lines = {}
+    local saved = _G.print
+    _G.print = function(s) lines[#lines + 1] = s end
+    local ok, err = pcall(function()
+      local opt = sgd_two_groups()
+      local sched = S.StepLR(opt, 1, 0.5, -1, true)
+      sched:step(2.5)
+      local plateau = S.ReduceLROnPlateau(opt, { patience = 0, verbose = true })
+      plateau:step(1); plateau:step(2)
+    end)
+    _G.print = saved
+    assert(ok, err)
+    assert.are.same({
+      'Adjusting learning rate of group 1 to 1.0000e-01.', 'Adjusting learning rate of group 2 to 5.0000e-01.',
+      'Epoch 2.50: adjusting learning rate of group 1 to 2.5000e-02.', 'Epoch 2.50: adjusting learning rate of group 2 to 1.2500e-01.',
+      'Epoch 00002: reducing learning rate of group 1 to 2.5000e-03.', 'Epoch 00002: reducing learning rate of group 2 to 1.2500e-02.',
+    }, lines)
+  end)
+
+  it('lets Lua code define a scheduler (extend)', function()
+    local Halving = S.LRScheduler:extend('SpecHalving')
+    function Halving:__init(optimizer) S.LRScheduler.__init(self, optimizer) end
+    function Halving:get_lr()
+      local r = {}
+      for i, base in ipairs(self.base_lrs) do r[i] = base / 2 ^ self.last_epoch end
+      return r
+    end
+    local opt = sgd_two_groups()
+    local sched = Halving(opt)
+    sched:step(); sched:step()
+    assert.are.same({ 0.025, 0.125 }, sched:get_last_lr())
+    assert.are.equal('SpecHalving', torch.typename(sched))
+    fails(function() S.LRScheduler(opt) end, '[LRScheduler] get_lr is not implemented')
+  end)
+
   it('refuses bad arguments', function()
     local opt = sgd_two_groups()
     fails(function() S.StepLR({}, 2) end, '[StepLR] expected an optimizer (with param_groups) as first argument, got table')

@@ -90,12 +90,18 @@ end
 -- get_last_lr(): the lr of each group as this scheduler last set it
 function LRScheduler:get_last_lr() return copy(self._last_lr) end
 
+-- an epoch as PyTorch prints it: 00005, or 2.50 when fractional
+local function epoch_str(epoch)
+  if epoch == math.floor(epoch) then return string.format('%05d', epoch) end
+  return string.format('%.2f', epoch)
+end
+
 function LRScheduler:print_lr(is_verbose, group, lr, epoch)
   if is_verbose then
     if epoch == nil then
       print(string.format('Adjusting learning rate of group %d to %.4e.', group, lr))
     else
-      print(string.format('Epoch %05d: adjusting learning rate of group %d to %.4e.', epoch, group, lr))
+      print(string.format('Epoch %s: adjusting learning rate of group %d to %.4e.', epoch_str(epoch), group, lr))
     end
   end
 end
@@ -138,6 +144,19 @@ function LRScheduler:load_state_dict(sd)
   for k, v in pairs(sd) do
     if not skip_keys[k] then self[k] = copy(v) end
   end
+end
+
+-- optim.lr_scheduler.LRScheduler:extend('Name') -> constructor of a new scheduler class
+-- (its __init calls LRScheduler.__init(self, optimizer, last_epoch, verbose) last; it
+-- defines get_lr() returning the list of the groups' new learning rates).
+local user_classes = {}
+function LRScheduler.extend(cls, name)
+  local mt = rawget(cls, '__typename') and cls or getmetatable(cls)
+  local parent = type(mt) == 'table' and rawget(mt, '__typename')
+  if not parent then torch._error('[extend] call it on a scheduler class: LRScheduler:extend(name)') end
+  if type(name) ~= 'string' then torch._error('[extend] expected a class name (string), got ' .. type(name)) end
+  torch.class(name, parent, user_classes)
+  return torch.getconstructortable(name)
 end
 
 function LRScheduler:__tostring__()
@@ -565,7 +584,7 @@ function ReduceLROnPlateau:_reduce_lr(epoch)
     if old_lr - new_lr > self.eps then
       group.lr = new_lr
       if self.verbose then
-        print(string.format('Epoch %05d: reducing learning rate of group %d to %.4e.', epoch, i, new_lr))
+        print(string.format('Epoch %s: reducing learning rate of group %d to %.4e.', epoch_str(epoch), i, new_lr))
       end
     end
   end

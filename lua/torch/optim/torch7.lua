@@ -75,9 +75,9 @@ local function sgd_update(x, dfdx, config, state)
   if lrs then
     if not state.deltaParameters then state.deltaParameters = torch.empty(dfdx.shape, { dtype = x.dtype }) end
     state.deltaParameters:copy_(lrs):mul_(dfdx)
-    x:add_(state.deltaParameters:view_as(x), { alpha = -clr })
+    x:add_(state.deltaParameters:reshape(x.shape), { alpha = -clr })
   else
-    x:add_(dfdx:view_as(x), { alpha = -clr })
+    x:add_(dfdx:reshape(x.shape), { alpha = -clr })
   end
 end
 
@@ -121,7 +121,7 @@ local function adam_update(x, dfdx, config, state)
   local biasCorrection1 = 1 - pow(beta1, state.t)
   local biasCorrection2 = 1 - pow(beta2, state.t)
   local stepSize = clr * math.sqrt(biasCorrection2) / biasCorrection1
-  x:addcdiv_(state.m:view_as(x), state.denom:view_as(x), { value = -stepSize })
+  x:addcdiv_(state.m:reshape(x.shape), state.denom:reshape(x.shape), { value = -stepSize })
 end
 
 function optim.adam(opfunc, x, config, state)
@@ -151,7 +151,7 @@ local function rmsprop_update(x, dfdx, config, state)
   state.m:mul_(alpha)
   state.m:addcmul_(dfdx, dfdx, { value = 1.0 - alpha })
   torch.sqrt(state.m, { out = state.tmp }):add_(epsilon)
-  x:addcdiv_(dfdx:view_as(x), state.tmp:view_as(x), { value = -lr })
+  x:addcdiv_(dfdx:reshape(x.shape), state.tmp:reshape(x.shape), { value = -lr })
 end
 
 function optim.rmsprop(opfunc, x, config, state)
@@ -180,7 +180,7 @@ local function adagrad_update(x, dfdx, config, state)
   end
   state.paramVariance:addcmul_(dfdx, dfdx, { value = 1 })
   state.paramStd:copy_(state.paramVariance):sqrt_()
-  x:addcdiv_(dfdx:view_as(x), state.paramStd:add_(1e-10):view_as(x), { value = -clr })
+  x:addcdiv_(dfdx:reshape(x.shape), state.paramStd:add_(1e-10):reshape(x.shape), { value = -clr })
 end
 
 function optim.adagrad(opfunc, x, config, state)

@@ -116,7 +116,7 @@ local function run(opfunc, x, config, state)
       f, g, x, t, lsFuncEval = num(f1), g1, x1, t1, n1
       f_hist[#f_hist + 1] = f
     else
-      x:add_(d:view_as(x), { alpha = t })
+      x:add_(d:reshape(x.shape), { alpha = t })
       if nIter ~= maxIter then
         f, g = eval(x)
         lsFuncEval = 1
