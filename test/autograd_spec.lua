@@ -465,7 +465,7 @@ describe('in-place operations', function()
     local x = f32({ 1, 2, 3 }, true)
     local y = x * 2
     y:zero_()
-    same(y, 'tensor([0., 0., 0.], grad_fn=<FillBackward0>)')
+    same(y, 'tensor([0., 0., 0.], grad_fn=<ZeroBackward0>)')
     local z = y + x
     z:sum():backward()
     same(x.grad, 'tensor([1., 1., 1.])')
