@@ -99,6 +99,7 @@ describe('torch.optim', function()
   it('is reachable as require "optim", require "torch.optim" and torch.optim', function()
     assert.are.equal(torch.optim, optim)
     assert.are.equal(require('torch.optim'), optim)
+    assert.are.equal(optim, rawget(_G, 'optim')) -- Torch7 scripts use the global
     for _, name in ipairs({ 'Optimizer', 'SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta', 'LBFGS' }) do
       assert.is_not_nil(optim[name], name)
     end
