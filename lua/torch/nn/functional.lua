@@ -706,4 +706,7 @@ function F.cosine_embedding_loss(input1, input2, target, ...)
   return reduce(pos + neg, r)
 end
 
+-- pad, scaled_dot_product_attention, multi_head_attention_forward (functional_layers.lua)
+require('torch.nn.functional_layers')(F)
+
 return F

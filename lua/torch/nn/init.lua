@@ -6,7 +6,9 @@
 -- forward/backward, getParameters, ...), Module_state.lua (state_dict / load_state_dict),
 -- container.lua (Sequential, ModuleList, ModuleDict), Linear.lua (Identity, Linear,
 -- Bilinear), flatten.lua, activation.lua, loss.lua, Criterion.lua (Torch7 criterions),
--- initializers.lua (nn.init).  torch.nn.functional (alias nn.F) loads on first use.
+-- initializers.lua (nn.init), the layers: conv.lua, pooling.lua, batchnorm.lua,
+-- normalization.lua, dropout.lua, Embedding.lua, rnn.lua, attention.lua, transformer.lua
+-- (helpers in layer_args.lua).  torch.nn.functional (alias nn.F) loads on first use.
 -- docs/nn.md is the reference.
 local torch = require 'torch'
 
@@ -38,5 +40,14 @@ require 'torch.nn.flatten'
 require 'torch.nn.activation'
 require 'torch.nn.loss'
 require 'torch.nn.Criterion'
+require 'torch.nn.conv'
+require 'torch.nn.pooling'
+require 'torch.nn.batchnorm'
+require 'torch.nn.normalization'
+require 'torch.nn.dropout'
+require 'torch.nn.Embedding'
+require 'torch.nn.rnn'
+require 'torch.nn.attention'
+require 'torch.nn.transformer'
 
 return nn
