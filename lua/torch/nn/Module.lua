@@ -33,9 +33,10 @@
 --
 -- Methods here: __init, __call, extend, register_parameter/buffer/module, add_module,
 -- get_submodule, get_parameter, get_buffer, parameters, named_parameters, buffers,
--- named_buffers, children, named_children, modules, named_modules, zero_grad, train, eval,
--- requires_grad_, apply, to, float/double/half/bfloat16/type, cuda/cpu, extra_repr,
--- __tostring__, register_forward_hook, register_forward_pre_hook, clone.
+-- named_buffers, children, named_children, modules, named_modules, register_forward_hook,
+-- register_forward_pre_hook.  Module_util.lua: zero_grad, train, eval, requires_grad_, apply,
+-- to, float/double/half/bfloat16/type, cuda/cpu, extra_repr, __tostring__, clone.
+-- Module_state.lua: state_dict, load_state_dict.  Module_torch7.lua: the Torch7 workflow.
 local torch = require 'torch'
 local nn = require 'torch.nn'
 local class = require 'torch.torch7_class'
