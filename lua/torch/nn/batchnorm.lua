@@ -91,17 +91,15 @@ local function forward(self, name, x)
     end
   end
   local w, b = rawget(self, 'weight'), rawget(self, 'bias')
-  A.check_dtype(name, x, w)
-  if training and self.track_running_stats then
-    local nbt = rawget(self, 'num_batches_tracked')
-    if nbt ~= nil then
-      torch.no_grad(function() nbt:add_(1) end)
-      if self.momentum == false then factor = 1 / nbt:item() end
-    end
-  end
+  A.check_dtype(name, x, w or rm, w and 'the weight' or 'the running stats')
+  -- the counter moves after a successful call only (a failed call changes nothing)
+  local nbt = training and self.track_running_stats and rawget(self, 'num_batches_tracked') or nil
+  if nbt ~= nil and self.momentum == false then factor = 1 / (nbt:item() + 1) end
   local bn_training = training or (rm == nil and rv == nil)
   if training and not self.track_running_stats then rm, rv = nil, nil end
-  return (A.call(name, nnk.batch_norm, x, rm, rv, w, b, bn_training, factor, self.eps))
+  local y = A.call(name, nnk.batch_norm, x, rm, rv, w, b, bn_training, factor, self.eps)
+  if nbt ~= nil then torch.no_grad(function() nbt:add_(1) end) end
+  return y
 end
 
 local function define(name, dims, what)

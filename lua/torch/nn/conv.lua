@@ -183,8 +183,11 @@ local function define_transposed(name, nd, kernel)
   function cls:_output_padding(x, output_size)
     if output_size == nil then return self.output_padding end
     local sizes = output_size
+    if A.is_tensor(sizes) or type(sizes) ~= 'table' then
+      fail('[%s] output_size must be a table of sizes, got %s', name, A.is_tensor(sizes) and 'Tensor' or type(sizes))
+    end
     if getmetatable(sizes) ~= nil and sizes.totable then sizes = sizes:totable() end
-    if type(sizes) ~= 'table' then fail('[%s] output_size must be a table of sizes, got %s', name, type(sizes)) end
+    for i = 1, #sizes do A.int(name, 'output_size', sizes[i], 0) end
     local batched = x:dim() == nd + 2
     local s = {}
     if #sizes == nd + (batched and 2 or 1) then

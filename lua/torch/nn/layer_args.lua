@@ -124,11 +124,11 @@ function A.check_dims(where, x, d, what)
   return nd == d + 1
 end
 
--- the dtype of x must be the parameter's
-function A.check_dtype(where, x, p)
+-- the dtype of x must be the parameter's (what: 'the weight' unless given)
+function A.check_dtype(where, x, p, what)
   if p ~= nil and x.dtype ~= p.dtype then
-    fail('[%s] expected input of dtype %s (the dtype of the weight), got %s', where, p.dtype.name,
-      x.dtype.name)
+    fail('[%s] expected input of dtype %s (the dtype of %s), got %s', where, p.dtype.name,
+      what or 'the weight', x.dtype.name)
   end
 end
 
