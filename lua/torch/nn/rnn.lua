@@ -40,10 +40,8 @@ local function step_rnn(relu, gi, h, w_hh)
 end
 
 local function step_lstm(H, gi, h, c, w_hh, w_hr)
-  local gates = addmm(gi, h, w_hh:t())
-  local s = gates:sigmoid()
-  local i, f, o = s:narrow(2, 1, H), s:narrow(2, H + 1, H), s:narrow(2, 3 * H + 1, H)
-  local g = gates:narrow(2, 2 * H + 1, H):tanh()
+  local gates = addmm(gi, h, w_hh:t()):chunk(4, 2)
+  local i, f, g, o = gates[1]:sigmoid(), gates[2]:sigmoid(), gates[3]:tanh(), gates[4]:sigmoid()
   local c2 = torch.addcmul(f * c, i, g)
   local h2 = o * c2:tanh()
   if w_hr ~= nil then h2 = h2:mm(w_hr:t()) end
@@ -52,10 +50,10 @@ end
 
 -- GRU: r, z = sigmoid(gi + gh), n = tanh(gi_n + r * gh_n), h' = (h - n) * z + n
 local function step_gru(H, gi, h, w_hh, b_hh)
-  local gh = b_hh ~= nil and addmm(b_hh, h, w_hh:t()) or h:mm(w_hh:t())
-  local rz = (gi:narrow(2, 1, 2 * H) + gh:narrow(2, 1, 2 * H)):sigmoid()
-  local r, z = rz:narrow(2, 1, H), rz:narrow(2, H + 1, H)
-  local n = torch.addcmul(gi:narrow(2, 2 * H + 1, H), gh:narrow(2, 2 * H + 1, H), r):tanh()
+  local gh = (b_hh ~= nil and addmm(b_hh, h, w_hh:t()) or h:mm(w_hh:t())):chunk(3, 2)
+  local gx = gi:chunk(3, 2)
+  local r, z = (gx[1] + gh[1]):sigmoid(), (gx[2] + gh[2]):sigmoid()
+  local n = torch.addcmul(gx[3], gh[3], r):tanh()
   return torch.addcmul(n, h - n, z)
 end
 
@@ -186,12 +184,14 @@ local function run_direction(self, x, h, c, sfx, reverse)
   else
     gi = x2:mm(w_ih:t())
   end
-  gi = gi:view(L, N, gi:size(2))
+  -- one node for all the steps' slices (its backward stacks their gradients), rather than a
+  -- select per step (each of whose backwards would fill a whole zero tensor)
+  local steps = L > 0 and gi:view(L, N, gi:size(2)):unbind(1) or {}
   local outs = {}
   local relu = mode == 'RNN_RELU'
   for s = 1, L do
     local t = reverse and (L - s + 1) or s
-    local g = gi:select(1, t)
+    local g = steps[t]
     if mode == 'LSTM' then
       h, c = step_lstm(H, g, h, c, w_hh, w_hr)
     elseif mode == 'GRU' then
