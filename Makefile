@@ -2,7 +2,8 @@
 #
 #   make deps            install the Debian packages the build and tests need
 #   make build           configure + build into build/
-#   make demo            run examples/tour.lua
+#   make demo            run examples/logistic_regression.lua (plot in build/plots/)
+#   make tour            run examples/tour.lua
 #   make check           all tests (C, busted specs, examples, luarocks install) via ctest
 #   make bench           bench/run
 #   make sanitize-check  all tests again under ASan + UBSan, in build-asan/
@@ -16,7 +17,7 @@ CMAKE_ARGS ?=
 DEB_PACKAGES := build-essential cmake pkg-config luajit libluajit-5.1-dev \
                 libopenblas-openmp-dev libsleef-dev lua-busted luarocks gnuplot-nox
 
-.PHONY: all deps build demo check bench sanitize-build sanitize-check clean
+.PHONY: all deps build demo tour check bench sanitize-build sanitize-check clean
 
 all: build
 
@@ -47,7 +48,10 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	./th examples/tour.lua
+	TORCH_BUILD_DIR=$(abspath $(BUILD)) TORCH_PLOT_DIR=$(abspath $(BUILD))/plots ./th examples/logistic_regression.lua
+
+tour: build
+	TORCH_BUILD_DIR=$(abspath $(BUILD)) ./th examples/tour.lua
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

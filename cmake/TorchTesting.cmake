@@ -2,7 +2,8 @@
 #
 #   c_<name>          every test/c/<name>.c, built as an executable linked with TH
 #   spec_<name>       every test/<name>_spec.lua, run with busted under LuaJIT
-#   example_<name>    every examples/<name>.lua, run through ./th
+#   example_<name>    every examples/<name>.lua, run through ./th in its quick mode
+#                     (TORCH_EXAMPLE_QUICK=1), plots written to <build>/plots
 #   install_rockspec  scripts/test-install.sh (luarocks make into a temporary tree;
 #                     not registered in sanitizer builds)
 #
@@ -105,8 +106,8 @@ foreach(_ex IN LISTS TORCH_EXAMPLES)
   add_test(NAME example_${_name}
     COMMAND "${TORCH_LAUNCHER}" "examples/${_name}.lua"
     WORKING_DIRECTORY "${TORCH_SRC}")
-  torch_test_env(example_${_name})
-  set_tests_properties(example_${_name} PROPERTIES LABELS "example")
+  set_tests_properties(example_${_name} PROPERTIES LABELS "example" ENVIRONMENT
+    "${TORCH_TEST_ENVIRONMENT};TORCH_EXAMPLE_QUICK=1;TORCH_PLOT_DIR=${CMAKE_BINARY_DIR}/plots")
 endforeach()
 
 # ---- luarocks install -------------------------------------------------------------

@@ -1,0 +1,38 @@
+-- B10 mlp_train: an MLP 784-512-512-10 with ReLU, batch 128 of random inputs, cross-entropy
+-- loss, SGD (lr 0.01): forward + backward + step. ms/step, median of 50 after 5 warm-up.
+-- B10_rss: the process's peak resident memory (VmHWM) after those steps, MiB.
+local bench = dofile((arg[0]:match('^(.*)/') or '.') .. '/bench.lua')
+local torch = require 'torch'
+local nn = require 'nn'
+
+torch.manual_seed(0)
+local model = nn.Sequential(
+  nn.Linear(784, 512), nn.ReLU(),
+  nn.Linear(512, 512), nn.ReLU(),
+  nn.Linear(512, 10))
+local x = torch.randn(128, 784)
+local y = torch.randint(1, 11, { 128 })
+local loss_fn = nn.CrossEntropyLoss()
+local optimizer = torch.optim.SGD(model:parameters(), { lr = 0.01 })
+
+local function step()
+  local loss = loss_fn(model(x), y)
+  optimizer:zero_grad()
+  loss:backward()
+  optimizer:step()
+  return loss
+end
+
+local function peak_rss_mib()
+  local f = io.open('/proc/self/status')
+  if not f then return nil end
+  local s = f:read('*a')
+  f:close()
+  local kb = s:match('VmHWM:%s*(%d+)')
+  return kb and tonumber(kb) / 1024
+end
+
+bench.report(bench.median(50, step, 5) * 1e3)
+local rss = peak_rss_mib()
+if rss then bench.report(rss, 'B10_rss') end
+bench.done()

@@ -1,0 +1,40 @@
+-- B11 cnn_train: conv(3->32, 3x3, pad 1)-ReLU-maxpool 2-conv(32->64, 3x3, pad 1)-ReLU-maxpool 2-
+-- flatten-Linear(4096->10), batch 64 of random 3x32x32 inputs, cross-entropy loss, SGD
+-- (lr 0.01): forward + backward + step. ms/step, median of 20 after 3 warm-up.
+-- B11_rss: the process's peak resident memory (VmHWM) after those steps, MiB.
+local bench = dofile((arg[0]:match('^(.*)/') or '.') .. '/bench.lua')
+local torch = require 'torch'
+local nn = require 'nn'
+
+torch.manual_seed(0)
+local model = nn.Sequential(
+  nn.Conv2d(3, 32, 3, { padding = 1 }), nn.ReLU(), nn.MaxPool2d(2),
+  nn.Conv2d(32, 64, 3, { padding = 1 }), nn.ReLU(), nn.MaxPool2d(2),
+  nn.Flatten(),
+  nn.Linear(4096, 10))
+local x = torch.randn(64, 3, 32, 32)
+local y = torch.randint(1, 11, { 64 })
+local loss_fn = nn.CrossEntropyLoss()
+local optimizer = torch.optim.SGD(model:parameters(), { lr = 0.01 })
+
+local function step()
+  local loss = loss_fn(model(x), y)
+  optimizer:zero_grad()
+  loss:backward()
+  optimizer:step()
+  return loss
+end
+
+local function peak_rss_mib()
+  local f = io.open('/proc/self/status')
+  if not f then return nil end
+  local s = f:read('*a')
+  f:close()
+  local kb = s:match('VmHWM:%s*(%d+)')
+  return kb and tonumber(kb) / 1024
+end
+
+bench.report(bench.median(20, step, 3) * 1e3)
+local rss = peak_rss_mib()
+if rss then bench.report(rss, 'B11_rss') end
+bench.done()

@@ -1,0 +1,40 @@
+# B11 cnn_train (see bench/lua/B11.lua): a two-conv CNN on a batch of 64 3x32x32 inputs,
+# cross-entropy, SGD. ms/step; B11_rss: peak resident memory (VmHWM) of the process, MiB.
+import torch
+import torch.nn as nn
+import bench
+
+torch.manual_seed(0)
+model = nn.Sequential(
+    nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+    nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+    nn.Flatten(),
+    nn.Linear(4096, 10))
+x = torch.randn(64, 3, 32, 32)
+y = torch.randint(0, 10, (64,))
+loss_fn = nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+
+
+def step():
+    loss = loss_fn(model(x), y)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss
+
+
+def peak_rss_mib():
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+
+
+bench.report(bench.median(20, step, 3) * 1e3)
+rss = peak_rss_mib()
+if rss is not None:
+    bench.report(rss, 'B11_rss')
