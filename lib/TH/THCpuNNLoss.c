@@ -25,10 +25,14 @@ typedef struct {
   int64_t ignore_index, padding_idx;
   double *part, *part_w; /* per-chunk partial sums */
   const int64_t *counts;
-  volatile int bad;
-  volatile int64_t bad_at;
-  volatile double bad_value;
+  int bad;        /* a bad value was found (atomic stores from any thread) */
+  int64_t bad_at; /* the position of one */
 } LossCtx;
+
+/* Records a bad position (any one of them when several threads find some). */
+#define NOTE_BAD(c, pos)                                       \
+  (__atomic_store_n(&(c)->bad_at, (pos), __ATOMIC_RELAXED),    \
+   __atomic_store_n(&(c)->bad, 1, __ATOMIC_RELAXED))
 
 static double log_sigmoid(double x) { /* log(1 / (1 + exp(-x))), stably */
   return x >= 0 ? -log1p(exp(-x)) : x - log1p(exp(x));
@@ -48,8 +52,7 @@ static double log_sigmoid(double x) { /* log(1 / (1 + exp(-x))), stably */
         double v = 0;                                                                          \
         if (k != c->ignore_index) {                                                            \
           if (k < 0 || k >= c->C) {                                                            \
-            c->bad_at = p;                                                                     \
-            c->bad = 1;                                                                        \
+            NOTE_BAD(c, p);                                                                    \
           } else {                                                                             \
             double wt = w ? (double)w[k] : 1.0;                                                \
             v = -(double)x[(n * c->C + k) * c->S + sp] * wt;                                   \
@@ -74,8 +77,7 @@ static double log_sigmoid(double x) { /* log(1 / (1 + exp(-x))), stably */
       int64_t k = t[p], n = p / c->S, sp = p % c->S;                                           \
       if (k == c->ignore_index) continue;                                                      \
       if (k < 0 || k >= c->C) {                                                                \
-        c->bad_at = p;                                                                         \
-        c->bad = 1;                                                                            \
+        NOTE_BAD(c, p);                                                                        \
         continue;                                                                              \
       }                                                                                        \
       double g = c->reduction == TH_REDUCTION_NONE ? (double)go[p] : (double)go[0] * scale;    \
@@ -93,8 +95,7 @@ static double log_sigmoid(double x) { /* log(1 / (1 + exp(-x))), stably */
       for (int64_t i = ch * LOSS_CHUNK; i < e; i++) {                                          \
         double xv = x[i], tv = t[i];                                                           \
         if (!(xv >= 0 && xv <= 1)) {                                                           \
-          c->bad_value = xv;                                                                   \
-          c->bad = 1;                                                                          \
+          NOTE_BAD(c, i);                                                                      \
           continue;                                                                            \
         }                                                                                      \
         double lx = log(xv), l1x = log1p(-xv);                                                 \
@@ -353,7 +354,8 @@ static int bce_forward(const char *op, THNNRangeFn fn, THTensor *out, const THTe
   int rc = TH_OK;
   if (c.bad)
     rc = TH_setError("[%s] all elements of input should be between 0 and 1, got %g", op,
-                     c.bad_value);
+                     input->dtype == TH_F32 ? (double)((const float *)c.x)[c.bad_at]
+                                            : ((const double *)c.x)[c.bad_at]);
   else if (reduction != TH_REDUCTION_NONE)
     store_reduced(out, c.part, nchunks, reduction == TH_REDUCTION_MEAN ? (double)c.n : 1.0);
   free(c.part);

@@ -54,8 +54,8 @@ typedef struct {
   void *out;
   const int64_t *ind_in;
   int64_t *ind_out;
-  volatile int bad; /* max_pool backward: an index out of range was found */
-  volatile int64_t bad_value;
+  int bad;          /* max_pool backward: an index out of range was found (atomic stores) */
+  int64_t bad_value; /* one such index */
 } PoolCtx;
 
 #define DEFINE_POOL(SUF, T)                                                                    \
@@ -107,8 +107,8 @@ typedef struct {
       for (int64_t i = 0; i < oHW; i++) {                                                      \
         int64_t j = ind[i];                                                                    \
         if (j < 0 || j >= HW) {                                                                \
-          c->bad_value = j;                                                                    \
-          c->bad = 1;                                                                          \
+          __atomic_store_n(&c->bad_value, j, __ATOMIC_RELAXED);                                \
+          __atomic_store_n(&c->bad, 1, __ATOMIC_RELAXED);                                      \
           continue;                                                                            \
         }                                                                                      \
         gi[j] += go[i];                                                                        \
