@@ -479,6 +479,8 @@ describe('optimizer state and state_dict', function()
     fails(function() opt:load_state_dict(single:state_dict()) end,
       "[SGD.load_state_dict] loaded state dict contains a parameter group that doesn't match the size of optimizer's group " ..
       "(group 1: 1 parameters, the optimizer's has 2)")
+    fails(function() opt:load_state_dict({ state = {}, param_groups = { 5 } }) end,
+      '[SGD.load_state_dict] param_groups[1] must be a table, got number')
     fails(function() opt:load_state_dict({ state = {} }) end,
       '[SGD.load_state_dict] expected a table with entries state and param_groups')
     assert.are.equal(groups, opt.param_groups)
@@ -565,6 +567,8 @@ describe('LBFGS', function()
       "[LBFGS] LBFGS doesn't support per-parameter options (parameter groups)")
     local opt = optim.LBFGS({ x })
     fails(function() opt:step() end, '[LBFGS] step needs a closure that reevaluates the model and returns the loss, got nil')
+    opt:add_param_group({ params = { y } })
+    fails(function() opt:step(function() return 0 end) end, "[LBFGS] LBFGS doesn't support per-parameter options")
     assert.is_true(torch.is_grad_enabled())
   end)
 end)

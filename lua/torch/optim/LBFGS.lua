@@ -340,6 +340,9 @@ function LBFGS:step(closure)
   if type(closure) ~= 'function' then
     fail('LBFGS', 'step needs a closure that reevaluates the model and returns the loss, got ' .. type(closure))
   end
+  if #self.param_groups ~= 1 then
+    fail('LBFGS', "LBFGS doesn't support per-parameter options (parameter groups)")
+  end
   local function with_grad() return torch.enable_grad(closure) end
   local prev = core.set_grad_enabled(false)
   local ok, res = pcall(lbfgs_step, self, with_grad)

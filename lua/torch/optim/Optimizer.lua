@@ -326,6 +326,7 @@ function Optimizer:load_state_dict(sd)
       '(%d, the optimizer has %d)', #saved, #groups))
   end
   for i, g in ipairs(groups) do
+    if type(saved[i]) ~= 'table' then fail(where, string.format('param_groups[%d] must be a table, got %s', i, type(saved[i]))) end
     local sp = saved[i].params
     if type(sp) ~= 'table' or #sp ~= #g.params then
       fail(where, string.format("loaded state dict contains a parameter group that doesn't match " ..
