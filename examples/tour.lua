@@ -1,5 +1,5 @@
 -- A tour of tensor creation and manipulation: the first part of the tutorial, in Lua.
--- Run it with `./th examples/tour.lua` (or `make demo`).
+-- Run it with `./th examples/tour.lua` (or `make tour`).
 local torch = require 'torch'
 local ffi = require 'ffi'
 
