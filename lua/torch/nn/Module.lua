@@ -443,15 +443,18 @@ local function call_hooked(self, ...)
       end
     end
   end
-  local out = run_forward(self, unpack(args, 1, args.n))
+  -- every result is kept (recurrent layers return output, h_n[, c_n]); hooks see the first
+  local outs = { n = 0 }
+  local function keep(...) outs = { n = select('#', ...), ... } end
+  keep(run_forward(self, unpack(args, 1, args.n)))
   local post = rawget(self, '_forward_hooks')
   if post then
     for _, e in ipairs({ unpack(post) }) do
-      local r = e.fn(self, args, out)
-      if r ~= nil then out = r end
+      local r = e.fn(self, args, outs[1])
+      if r ~= nil then outs[1] = r end
     end
   end
-  return out
+  return unpack(outs, 1, outs.n)
 end
 
 -- net(x, ...): PyTorch's call.  (Calling a subclass's metatable, as Torch7 code does with the
