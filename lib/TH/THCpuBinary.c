@@ -208,6 +208,12 @@ TH_FORALL_INT_DTYPES(DEF_INT_DIV)
   TH_DEFINE_BINARY_LOOP(minimum, ID, CTYPE, ACC, (a != a || a < b) ? a : b)
 TH_FORALL_DTYPES(DEF_MINMAX)
 
+/* relu's gradient in one pass: a is the incoming gradient, b the forward's input or result,
+ * alpha the threshold (PyTorch's threshold_backward: 0 where b <= threshold). */
+#define DEF_THRESHOLD_BACKWARD(ID, NAME, CTYPE, ACC, KIND)                                         \
+  TH_DEFINE_BINARY_LOOP(threshold_backward, ID, CTYPE, ACC, b <= alpha ? (ACC)0 : a)
+TH_FORALL_FLOAT_DTYPES(DEF_THRESHOLD_BACKWARD)
+
 #define DEF_BITS(ID, NAME, CTYPE, ACC, KIND)                                                       \
   TH_DEFINE_BINARY_LOOP(bitwise_and, ID, CTYPE, ACC, a &b)                                         \
   TH_DEFINE_BINARY_LOOP(bitwise_or, ID, CTYPE, ACC, a | b)                                         \
@@ -396,6 +402,7 @@ __attribute__((constructor)) static void cpu_binary_register(void) {
   REG_FLOAT_LOOPS(fmod, fmod)
   REG_FLOAT_LOOPS(remainder, remainder)
   REG_FLOAT_LOOPS(floor_divide, floor_divide)
+  REG_FLOAT_LOOPS(threshold_backward, threshold_backward)
 #define TH_X(ID, NAME, CTYPE, ACC, KIND)                                                           \
   THCpu_registerLoop(TH_OP_fmod, TH_##ID, fmod_##ID);                                              \
   THCpu_registerLoop(TH_OP_remainder, TH_##ID, remainder_##ID);                                    \

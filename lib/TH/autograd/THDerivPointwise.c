@@ -121,7 +121,19 @@ static void d_logit(THGradCtx *c) {
 }
 
 /* the mask comes from the result: relu(x) <= 0 passes nothing (a NaN result passes) */
-static void d_relu(THGradCtx *c) { SET(0, WHERE(BINARY(le, RESULT(0), 0.0), 0.0, G(0))); }
+/* threshold_backward(g, r, t) = r <= t ? 0 : g, one fused pass (alpha = t) */
+static THTensor *threshold_backward(THGradCtx *c, THTensor *g, THTensor *r, double t) {
+  THArg args[2] = {ag_argT(g), ag_argT(r)};
+  THOpParams p = TH_OPPARAMS_DEFAULT;
+  p.alpha.kind = TH_KIND_FLOAT;
+  p.alpha.f = t;
+  return ag_pointwise(c, TH_OP_threshold_backward, 2, args, &p);
+}
+static void d_relu(THGradCtx *c) { SET(0, threshold_backward(c, G(0), RESULT(0), 0.0)); }
+/* its own gradient: the same mask on the incoming gradient; none for the mask's input */
+static void d_threshold_backward(THGradCtx *c) {
+  SET(0, threshold_backward(c, G(0), SAVED(1), ag_scalar(ALPHA)));
+}
 
 static void d_erf(THGradCtx *c) {
   SET(0, MUL(G(0), MUL(UNARY(exp, NEG(POW(IN(0), 2.0))), 2.0 / SQRT_PI)));
@@ -275,6 +287,7 @@ static THDerivative rows[] = {
     TH_DERIV_ROW(sigmoid, OUT0),
     TH_DERIV_ROW(logit, IN0),
     TH_DERIV_ROW(relu, OUT0),
+    TH_DERIV_ROW(threshold_backward, TH_SAVE_IN(1)),
     TH_DERIV_ROW(erf, IN0),
     TH_DERIV_ROW(erfc, IN0),
     TH_DERIV_ROW(erfinv, OUT0),
