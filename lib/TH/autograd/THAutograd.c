@@ -15,7 +15,7 @@
 
 /* ======================================================================= grad mode */
 
-static _Thread_local bool grad_disabled;
+static _Thread_local TH_TLS_FAST bool grad_disabled;
 
 bool THAutograd_isEnabled(void) { return !grad_disabled; }
 bool THAutograd_gradEnabledTLS(void) { return !grad_disabled; }
@@ -288,8 +288,8 @@ void THNode_releaseSaved(THNode *n) {
 
 /* Nodes whose count dropped to zero wait here; the first THNode_free on the stack drains the
  * list, so freeing a long chain is a loop, not a recursion. */
-static _Thread_local THNode *free_list;
-static _Thread_local bool freeing;
+static _Thread_local TH_TLS_FAST THNode *free_list;
+static _Thread_local TH_TLS_FAST bool freeing;
 
 static void node_destroy(THNode *n) {
   if (n->fn->destroy) n->fn->destroy(n);
@@ -444,6 +444,7 @@ static THTensor *history_free_alias(const THTensor *t) {
 
 static int save_tensors(THNode *n, unsigned save, int nin, const THTensor *const *inputs,
                         int nout, THTensor *const *outputs, bool inplace) {
+  if (!save) return TH_OK;
   int k = 0;
   for (int i = 0; i < 8 && k < TH_NODE_MAX_SAVED; i++) {
     if (!(save & TH_SAVE_IN(i))) continue;

@@ -214,7 +214,12 @@ static int run_hooks(THHookEntry *h, int slot, THTensor **g) {
 
 /* ---- running one node ---- */
 static int call_formula(THNode *n, THTensor **gout, THTensor **gin) {
-  THGradCtx c = {.node = n, .gout = gout, .gin = gin};
+  THGradCtx c; /* tmp[] is filled from ntmp = 0 on; no need to clear it */
+  c.node = n;
+  c.gout = gout;
+  c.gin = gin;
+  c.ntmp = 0;
+  c.failed = false;
   n->fn->formula(&c);
   for (int i = 0; i < c.ntmp; i++) THTensor_free(c.tmp[i]);
   if (c.failed) {
