@@ -15,11 +15,6 @@
 -- missing. TORCH_NO_PLOT=1 turns plotting off.
 local M = {}
 
-local function succeeded(a, b, c)
-  -- os.execute returns 0 (Lua 5.1) or true, 'exit', 0 (5.2 compatibility)
-  return a == 0 or a == true
-end
-
 -- a gnuplot string literal (double quotes, so a newline becomes a line break)
 local function quote(s)
   s = tostring(s):gsub('\\', '\\\\'):gsub('"', '\\"'):gsub('\n', '\\n')
@@ -30,21 +25,32 @@ local function shell_quote(s)
   return "'" .. tostring(s):gsub("'", [['\'']]) .. "'"
 end
 
-local available
+-- gnuplot's path, found on $PATH (without starting a shell)
+local function find_gnuplot()
+  for dir in (os.getenv('PATH') or ''):gmatch('[^:]+') do
+    local path = dir .. '/gnuplot'
+    local f = io.open(path, 'rb')
+    if f then
+      f:close()
+      return path
+    end
+  end
+end
+
+local gnuplot
 -- plot.available(): whether gnuplot can be run (checked once)
 function M.available()
-  if available == nil then
-    available = os.getenv('TORCH_NO_PLOT') ~= '1'
-      and succeeded(os.execute('command -v gnuplot >/dev/null 2>&1'))
+  if gnuplot == nil then
+    gnuplot = os.getenv('TORCH_NO_PLOT') ~= '1' and find_gnuplot() or false
   end
-  return available
+  return gnuplot ~= false
 end
 
 -- plot.path(name): where a plot named `name` goes
 function M.path(name)
   local dir = os.getenv('TORCH_PLOT_DIR')
   if dir == nil or dir == '' then return name end
-  os.execute('mkdir -p ' .. shell_quote(dir))
+  os.execute('LD_PRELOAD= exec mkdir -p ' .. shell_quote(dir))
   return dir .. '/' .. name
 end
 
@@ -67,7 +73,9 @@ function M.figure(name, opts)
   end
   opts = opts or {}
   local file = M.path(name)
-  local gp = io.popen('gnuplot', 'w')
+  -- LD_PRELOAD is emptied (here and for mkdir): the sanitizer runtimes that test builds
+  -- preload are for our libraries, not for other programs
+  local gp = io.popen('LD_PRELOAD= exec ' .. shell_quote(gnuplot), 'w')
   if not gp then
     print('(could not start gnuplot: no plot)')
     return nil
