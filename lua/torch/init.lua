@@ -5,6 +5,16 @@
 -- Tensor.lua, the creation functions in creation.lua, printing in print.lua.  Conventions (see
 -- README): dimensions and indices are 1-based, `_` marks in-place methods, keyword arguments
 -- go in a trailing options table.
+-- OpenMP workers that wait by spinning for long (libgomp's default) stall whole time slices
+-- when another process shares the cores; a short spin costs nothing measurable on an idle
+-- machine.  Set before libgomp loads (with torch.core), unless the user chose a policy.
+if os.getenv('OMP_WAIT_POLICY') == nil and os.getenv('GOMP_SPINCOUNT') == nil then
+  local ok, ffi = pcall(require, 'ffi')
+  if ok then
+    pcall(ffi.cdef, 'int setenv(const char *name, const char *value, int overwrite);')
+    pcall(function() ffi.C.setenv('GOMP_SPINCOUNT', '2000', 0) end)
+  end
+end
 local core = require 'torch.core'
 
 local torch = {}
