@@ -12,46 +12,15 @@ local f64 = torch.float64
 
 -- ---------------------------------------------------------------------------- helpers
 
-local function flat(t)
-  if t:dim() == 0 then return { t:item() } end
-  return t:reshape(-1):tolist()
-end
-
-local function flatten(v, out)
-  out = out or {}
-  if type(v) ~= 'table' then
-    out[#out + 1] = v
-  else
-    for _, e in ipairs(v) do flatten(e, out) end
-  end
-  return out
-end
-
+local H = dofile('test/spec_helpers.lua')
+local flat, node_name = H.flat, H.node_name
 -- values of t equal the (nested) table e within 1e-9 (relative above 1)
-local function close(t, e)
-  local got, exp = flat(t), flatten(e)
-  assert.are.equal(#exp, #got, 'number of elements')
-  for i = 1, #exp do
-    if math.abs(got[i] - exp[i]) > 1e-9 * math.max(1, math.abs(exp[i])) then
-      error(string.format('element %d: got %.17g, expected %.17g', i, got[i], exp[i]), 2)
-    end
-  end
-end
-
-local function node_name(t)
-  assert(t.grad_fn, 'expected a grad_fn')
-  return tostring(t.grad_fn):match('^<(%w+) object at')
-end
+local close = H.close_to(1e-9)
+local gc, ggc, both = H.gc, H.ggc, H.both
 
 local function rnd(...) return torch.randn({ ... }, { dtype = f64, requires_grad = true }) end
 local function t64(v) return torch.tensor(v, { dtype = f64 }) end
 local function leaf(v) return torch.tensor(v, { dtype = f64, requires_grad = true }) end
-local function gc(fn, inputs) assert.is_true(ag.gradcheck(fn, inputs)) end
-local function ggc(fn, inputs) assert.is_true(ag.gradgradcheck(fn, inputs)) end
-local function both(fn, inputs)
-  gc(fn, inputs)
-  ggc(fn, inputs)
-end
 local function eye(n) return torch.eye(n, { dtype = f64 }) end
 -- a random matrix far from singular
 local function wellcond(...)

@@ -9,20 +9,8 @@ local f64 = torch.float64
 
 -- ---------------------------------------------------------------------------- helpers
 
-local function flat(t)
-  if t:dim() == 0 then return { t:item() } end
-  return t:reshape(-1):tolist()
-end
-
-local function flatten(v, out)
-  out = out or {}
-  if type(v) ~= 'table' then
-    out[#out + 1] = v
-  else
-    for _, e in ipairs(v) do flatten(e, out) end
-  end
-  return out
-end
+local H = dofile('test/spec_helpers.lua')
+local flat, flatten = H.flat, H.flatten
 
 -- values of t equal the nested table e within rel (NaN matches NaN, infinities exactly)
 local function close(t, e, rel)
@@ -54,13 +42,7 @@ local function leaf_t(lo, hi, rows, cols)
   return t:requires_grad_()
 end
 
-local function gc(fn, inputs) assert.is_true(ag.gradcheck(fn, inputs)) end
-local function ggc(fn, inputs) assert.is_true(ag.gradgradcheck(fn, inputs)) end
-
-local function node_name(t)
-  assert(t.grad_fn, 'expected a grad_fn')
-  return tostring(t.grad_fn):match('^<(%w+) object at')
-end
+local gc, ggc, node_name = H.gc, H.ggc, H.node_name
 
 local function grads_of(y, inputs)
   return ag.grad({ y:sum() }, inputs)

@@ -6,30 +6,9 @@ local nn = require 'nn'
 
 local f64 = torch.float64
 
-local function flat(x)
-  if torch.is_tensor(x) then return x:double():reshape(-1):tolist() end
-  if type(x) == 'number' then return { x } end
-  return x
-end
-
-local function close(got, want, tol)
-  tol = tol or 1e-10
-  local g, w = flat(got), flat(want)
-  assert.are.equal(#w, #g, 'number of elements')
-  for i = 1, #w do
-    if math.abs(g[i] - w[i]) > tol * (1 + math.abs(w[i])) then
-      error(string.format('element %d: expected %.15g, got %.15g', i, w[i], g[i]), 2)
-    end
-  end
-end
-
-local function err(f, ...)
-  local ok, e = pcall(f, ...)
-  assert.is_false(ok, 'expected an error')
-  return (tostring(e):gsub('^[^\n]-:%d+: ', ''))
-end
-
-local function D(t) return torch.tensor(t, { dtype = f64 }) end
+local H = dofile('test/spec_helpers.lua')
+local close = H.close_within({ tol = 1e-10, digits = 15 })
+local err, D = H.err, H.D
 
 -- output of m(inputs...) and the gradient of the input at position gi (default 1) for the
 -- output gradient 1, 2, 3, ... (or 1 for a 0-dim output)

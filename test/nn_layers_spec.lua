@@ -13,34 +13,11 @@ local nn = require 'nn'
 local E -- expected values (end of file)
 
 -- ---------------------------------------------------------------------------- helpers
-local function flat(x)
-  if torch.is_tensor(x) then x = x:detach():double():reshape(-1):tolist() end
-  local out = {}
-  local function walk(v)
-    if type(v) == 'table' then for _, e in ipairs(v) do walk(e) end else out[#out + 1] = v end
-  end
-  walk(x)
-  return out
-end
-
-local function close(got, want, tol)
-  tol = tol or 1e-5
-  local g, w = flat(got), flat(want)
-  assert.are.equal(#w, #g, 'number of elements')
-  for i = 1, #w do
-    local a, b = g[i], w[i]
-    if type(b) == 'boolean' then a = a ~= 0 and a ~= false; b = b
-    elseif not (a == b or math.abs(a - b) <= tol * (1 + math.abs(b))) then
-      error(string.format('element %d: expected %.10g, got %.10g', i, b, a), 2)
-    end
-  end
-end
-
-local function err(f, ...)
-  local ok, e = pcall(f, ...)
-  assert.is_false(ok, 'expected an error')
-  return (tostring(e):gsub('^[^\n]-:%d+: ', ''))
-end
+local H = dofile('test/spec_helpers.lua')
+local flat = H.values
+-- a NaN fails; expected booleans are not compared
+local close = H.close_within({ tol = 1e-5, digits = 10, nan_fails = true })
+local err = H.err
 
 local function keys(m) return m:state_dict():keys() end
 

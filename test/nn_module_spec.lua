@@ -6,35 +6,10 @@ local torch = require 'torch'
 local nn = require 'nn'
 
 -- ---------------------------------------------------------------------------- helpers
-local function flat(x)
-  if torch.is_tensor(x) then x = x:double():reshape(-1):tolist() end
-  local out = {}
-  local function walk(v)
-    if type(v) == 'table' then for _, e in ipairs(v) do walk(e) end else out[#out + 1] = v end
-  end
-  walk(x)
-  return out
-end
-
-local function close(got, want, tol)
-  tol = tol or 1e-6
-  local g, w = flat(got), flat(want)
-  assert.are.equal(#w, #g, 'number of elements')
-  for i = 1, #w do
-    if math.abs(g[i] - w[i]) > tol * (1 + math.abs(w[i])) then
-      error(string.format('element %d: expected %.10g, got %.10g', i, w[i], g[i]), 2)
-    end
-  end
-end
-
+local H = dofile('test/spec_helpers.lua')
+local close = H.close_within({ tol = 1e-6, digits = 10 })
 -- the message of the error f raises, without its "file:line: " position
-local function err(f, ...)
-  local ok, e = pcall(f, ...)
-  assert.is_false(ok, 'expected an error')
-  return (tostring(e):gsub('^[^\n]-:%d+: ', ''))
-end
-
-local function T(t) return torch.tensor(t, { dtype = torch.float32 }) end
+local err, T = H.err, H.T
 
 local function names(iter)
   local r = {}

@@ -6,30 +6,9 @@ local torch = require 'torch'
 require 'nn' -- Torch7 scripts use the global it sets
 local nn = nn
 
-local function flat(x)
-  if torch.is_tensor(x) then x = x:double():reshape(-1):tolist() end
-  return x
-end
-
-local function close(got, want, tol)
-  tol = tol or 1e-5
-  local g, w = flat(got), flat(want)
-  if type(w) == 'number' then g, w = { g }, { w } end
-  assert.are.equal(#w, #g, 'number of elements')
-  for i = 1, #w do
-    if math.abs(g[i] - w[i]) > tol * (1 + math.abs(w[i])) then
-      error(string.format('element %d: expected %.10g, got %.10g', i, w[i], g[i]), 2)
-    end
-  end
-end
-
-local function err(f, ...)
-  local ok, e = pcall(f, ...)
-  assert.is_false(ok, 'expected an error')
-  return (tostring(e):gsub('^[^\n]-:%d+: ', ''))
-end
-
-local function T(t) return torch.tensor(t, { dtype = torch.float32 }) end
+local H = dofile('test/spec_helpers.lua')
+local close = H.close_within({ tol = 1e-5, digits = 10 })
+local err, T = H.err, H.T
 
 local X = T({ { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } })
 local Y = T({ { 0 }, { 1 }, { 1 }, { 0 } })

@@ -12,27 +12,8 @@ local model = nn.Sequential(
   nn.Linear(512, 10))
 local x = torch.randn(128, 784)
 local y = torch.randint(1, 11, { 128 })
-local loss_fn = nn.CrossEntropyLoss()
-local optimizer = torch.optim.SGD(model:parameters(), { lr = 0.01 })
-
-local function step()
-  local loss = loss_fn(model(x), y)
-  optimizer:zero_grad()
-  loss:backward()
-  optimizer:step()
-  return loss
-end
-
-local function peak_rss_mib()
-  local f = io.open('/proc/self/status')
-  if not f then return nil end
-  local s = f:read('*a')
-  f:close()
-  local kb = s:match('VmHWM:%s*(%d+)')
-  return kb and tonumber(kb) / 1024
-end
+local step = bench.sgd_step(model, x, y)
 
 bench.report(bench.median(50, step, 5) * 1e3)
-local rss = peak_rss_mib()
-if rss then bench.report(rss, 'B10_rss') end
+bench.report_rss('B10_rss')
 bench.done()

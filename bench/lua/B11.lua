@@ -14,27 +14,8 @@ local model = nn.Sequential(
   nn.Linear(4096, 10))
 local x = torch.randn(64, 3, 32, 32)
 local y = torch.randint(1, 11, { 64 })
-local loss_fn = nn.CrossEntropyLoss()
-local optimizer = torch.optim.SGD(model:parameters(), { lr = 0.01 })
-
-local function step()
-  local loss = loss_fn(model(x), y)
-  optimizer:zero_grad()
-  loss:backward()
-  optimizer:step()
-  return loss
-end
-
-local function peak_rss_mib()
-  local f = io.open('/proc/self/status')
-  if not f then return nil end
-  local s = f:read('*a')
-  f:close()
-  local kb = s:match('VmHWM:%s*(%d+)')
-  return kb and tonumber(kb) / 1024
-end
+local step = bench.sgd_step(model, x, y)
 
 bench.report(bench.median(20, step, 3) * 1e3)
-local rss = peak_rss_mib()
-if rss then bench.report(rss, 'B11_rss') end
+bench.report_rss('B11_rss')
 bench.done()

@@ -4,6 +4,8 @@
 --   local t = bench.median(5, function() ... end)   -- seconds, median of 5 timed calls
 --   bench.report(value)                             -- row <id> (the script's name)
 --   bench.report(value, 'B12_rss')                  -- a named row
+--   local step = bench.sgd_step(model, x, y)        -- one cross-entropy + SGD training step
+--   bench.report_rss('B12_rss')                     -- the process's peak memory, MiB
 --   bench.done()                                    -- flush and exit
 --
 -- Protocol (read by bench/run): stdout carries only result lines, "<row> <number>".
@@ -51,6 +53,38 @@ end
 
 function M.report(value, row)
   io.stdout:write(string.format('%s %.6g\n', row or M.id, value))
+end
+
+-- A training step of model on the batch (x, y): cross-entropy loss, SGD (lr 0.01), forward +
+-- zero_grad + backward + step; returns the function doing one step (it returns the loss).
+function M.sgd_step(model, x, y)
+  local nn = require 'nn'
+  local torch = require 'torch'
+  local loss_fn = nn.CrossEntropyLoss()
+  local optimizer = torch.optim.SGD(model:parameters(), { lr = 0.01 })
+  return function()
+    local loss = loss_fn(model(x), y)
+    optimizer:zero_grad()
+    loss:backward()
+    optimizer:step()
+    return loss
+  end
+end
+
+-- The process's peak resident memory (VmHWM), MiB, or nil where /proc is missing.
+function M.peak_rss_mib()
+  local f = io.open('/proc/self/status')
+  if not f then return nil end
+  local s = f:read('*a')
+  f:close()
+  local kb = s:match('VmHWM:%s*(%d+)')
+  return kb and tonumber(kb) / 1024
+end
+
+-- Reports the peak resident memory as the row `row`, where it is known.
+function M.report_rss(row)
+  local rss = M.peak_rss_mib()
+  if rss then M.report(rss, row) end
 end
 
 -- Flush and leave without closing the Lua state: lua_close() unloads torch.core (and with it

@@ -11,29 +11,7 @@ model = nn.Sequential(
     nn.Linear(512, 10))
 x = torch.randn(128, 784)
 y = torch.randint(0, 10, (128,))
-loss_fn = nn.CrossEntropyLoss()
-optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-
-
-def step():
-    loss = loss_fn(model(x), y)
-    optimizer.zero_grad()
-    loss.backward()
-    optimizer.step()
-    return loss
-
-
-def peak_rss_mib():
-    try:
-        with open('/proc/self/status') as f:
-            for line in f:
-                if line.startswith('VmHWM:'):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-
+step = bench.sgd_step(model, x, y)
 
 bench.report(bench.median(50, step, 5) * 1e3)
-rss = peak_rss_mib()
-if rss is not None:
-    bench.report(rss, 'B10_rss')
+bench.report_rss('B10_rss')

@@ -27,3 +27,37 @@ def median(repeats, fn, warmup=1):
 def report(value, row=None):
     sys.stdout.write("%s %.6g\n" % (row or ID, value))
     sys.stdout.flush()
+
+
+def sgd_step(model, x, y):
+    """A training step of model on the batch (x, y): cross-entropy loss, SGD (lr 0.01),
+    forward + zero_grad + backward + step; returns the function doing one step."""
+    import torch
+    loss_fn = torch.nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+
+    def step():
+        loss = loss_fn(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss
+    return step
+
+
+def peak_rss_mib():
+    """The process's peak resident memory (VmHWM), MiB, or None where it is unknown."""
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+
+
+def report_rss(row):
+    """Report the peak resident memory as the row `row`, where it is known."""
+    rss = peak_rss_mib()
+    if rss is not None:
+        report(rss, row)
