@@ -34,6 +34,10 @@ typedef struct {
   (__atomic_store_n(&(c)->bad_at, (pos), __ATOMIC_RELAXED),    \
    __atomic_store_n(&(c)->bad, 1, __ATOMIC_RELAXED))
 
+/* log and log1p in the precision of the element type T */
+#define LOG_T(T, v) _Generic((T)0, float: logf, default: log)(v)
+#define LOG1P_T(T, v) _Generic((T)0, float: log1pf, default: log1p)(v)
+
 static double log_sigmoid(double x) { /* log(1 / (1 + exp(-x))), stably */
   return x >= 0 ? -log1p(exp(-x)) : x - log1p(exp(x));
 }
@@ -98,7 +102,8 @@ static double log_sigmoid(double x) { /* log(1 / (1 + exp(-x))), stably */
           NOTE_BAD(c, i);                                                                      \
           continue;                                                                            \
         }                                                                                      \
-        double lx = log(xv), l1x = log1p(-xv);                                                 \
+        /* the logs in T's own precision, as PyTorch computes them (float: logf) */            \
+        double lx = LOG_T(T, x[i]), l1x = LOG1P_T(T, -x[i]);                                   \
         double v = (tv - 1) * (l1x > -100 ? l1x : -100) - tv * (lx > -100 ? lx : -100);        \
         if (w) v *= w[i];                                                                      \
         if (c->reduction == TH_REDUCTION_NONE) ((T *)c->out)[i] = (T)v;                        \
