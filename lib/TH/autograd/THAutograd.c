@@ -373,16 +373,12 @@ int THAutograd_gradientEdge(THTensor *t, THEdge *e) {
 /* The gradient a leaf accumulates: kept as is when nobody else can see it, otherwise copied,
  * so that later in-place accumulation never writes into a caller's tensor. */
 static THTensor *own_grad(THTensor *g) {
-  if (!THAutograd_isEnabled() && atomic_load(&g->refcount) == 1 && g->storage->refcount == 1 &&
-      THTensor_isContiguous(g) && g->offset == 0 && !g->requires_grad) {
-    THTensor_retain(g);
-    return g;
-  }
-  if (THAutograd_isEnabled()) {
-    THTensor_retain(g);
-    return g;
-  }
-  return THTensor_clone(g);
+  bool kept = THAutograd_isEnabled() || /* create_graph: the gradient keeps its history */
+              (atomic_load(&g->refcount) == 1 && g->storage->refcount == 1 &&
+               THTensor_isContiguous(g) && g->offset == 0 && !g->requires_grad);
+  if (!kept) return THTensor_clone(g);
+  THTensor_retain(g);
+  return g;
 }
 
 static int accumulate_apply(THNode *n, THTensor **grads_out, THTensor **grads_in) {
@@ -430,16 +426,12 @@ int THAutograd_checkOut(const char *op, const THTensor *out) {
   return TH_OK;
 }
 
-static void fill_meta(THInputMeta *m, const THTensor *t) {
+void THInputMeta_fill(THInputMeta *m, const THTensor *t) {
   m->is_number = false;
   m->dtype = t->dtype;
   m->device = THTensor_device(t);
   m->ndim = t->ndim;
   memcpy(m->size, t->size, (size_t)t->ndim * sizeof(int64_t));
-}
-
-static THTensor *history_free_alias(const THTensor *t) {
-  return THTensor_newView(t->storage, t->dtype, t->offset, t->ndim, t->size, t->stride);
 }
 
 static int save_tensors(THNode *n, unsigned save, int nin, const THTensor *const *inputs,
@@ -458,7 +450,7 @@ static int save_tensors(THNode *n, unsigned save, int nin, const THTensor *const
       /* the op already overwrote it: saved at the version before the write, so a formula
        * that reads it reports the overwrite */
       s->version--;
-      s->t = history_free_alias(t);
+      s->t = THAutograd_detach(t);
     } else {
       THTensor_retain((THTensor *)t);
       s->t = (THTensor *)t;
@@ -472,7 +464,7 @@ static int save_tensors(THNode *n, unsigned save, int nin, const THTensor *const
     s->was_saved = true;
     if (j >= nout) continue;
     s->version = outputs[j]->storage->version;
-    if (!(s->t = history_free_alias(outputs[j]))) return TH_ERROR;
+    if (!(s->t = THAutograd_detach(outputs[j]))) return TH_ERROR;
   }
   return TH_OK;
 }
@@ -490,13 +482,13 @@ int THAutograd_record(const THDerivative *row, int nin, const THTensor *const *i
       n->in[i].ndim = 0;
       continue;
     }
-    fill_meta(&n->in[i], t);
+    THInputMeta_fill(&n->in[i], t);
     if (t->requires_grad && THAutograd_gradientEdge((THTensor *)t, &n->edges[i]) != TH_OK)
       goto fail;
   }
   if (nout > 1) {
     if (!(n->outmeta = calloc((size_t)nout, sizeof(THInputMeta)))) goto fail;
-    for (int j = 0; j < nout; j++) fill_meta(&n->outmeta[j], outputs[j]);
+    for (int j = 0; j < nout; j++) THInputMeta_fill(&n->outmeta[j], outputs[j]);
   }
   if (a) {
     if (a->params) n->params = *a->params;

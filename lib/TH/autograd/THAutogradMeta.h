@@ -23,6 +23,13 @@ void THNode_releaseSaved(THNode *n);
 /* The edge gradients of t flow along (a new reference in e->node). */
 int THAutograd_gradientEdge(THTensor *t, THEdge *e);
 THNode *THAutograd_gradAccumulator(THTensor *leaf);
+/* m describes t (shape, dtype, device). */
+void THInputMeta_fill(THInputMeta *m, const THTensor *t);
+/* g summed over the dims that broadcasting added to (ndim, size), with recorded ops (a new
+ * reference; g itself, retained, when nothing is summed). */
+THTensor *THAutograd_sumTo(THTensor *g, int ndim, const int64_t *size);
+/* t.grad += g out of place (retain_grad and backward(inputs=) on non-leaves). */
+int THAutograd_accumulateRetained(THTensor *t, THTensor *g);
 /* After in-place op node n wrote into view (view->base set): CopySlices on the base. */
 int THAutograd_rebaseView(THTensor *view, THNode *n);
 

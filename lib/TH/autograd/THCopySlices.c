@@ -110,13 +110,8 @@ int THAutograd_rebaseView(THTensor *view, THNode *inner) {
   geometry(view, base, cs->ints, &nints);
   cs->nints = vb->nints = nints;
   memcpy(vb->ints, cs->ints, (size_t)nints * sizeof(int64_t));
-  THInputMeta *bm = &cs->in[0];
-  bm->is_number = false;
-  bm->dtype = base->dtype;
-  bm->device = THTensor_device(base);
-  bm->ndim = base->ndim;
-  memcpy(bm->size, base->size, (size_t)base->ndim * sizeof(int64_t));
-  vb->in[0] = *bm;
+  THInputMeta_fill(&cs->in[0], base);
+  vb->in[0] = cs->in[0];
   if (base->requires_grad && THAutograd_gradientEdge(base, &cs->edges[0]) != TH_OK) {
     THNode_free(cs);
     THNode_free(vb);

@@ -119,18 +119,6 @@ static int discover(Run *r, int nroots, const THEdge *roots) {
 }
 
 /* ---- gradients entering a node's input: checked, reduced, converted, summed ---- */
-static THTensor *sum_to(THTensor *g, int ndim, const int64_t *size) {
-  int lead = g->ndim - ndim, nd = 0;
-  int dims[TH_MAX_DIMS];
-  for (int d = 0; d < g->ndim; d++)
-    if (d < lead || (size[d - lead] == 1 && g->size[d] != 1)) dims[nd++] = d;
-  THTensor *s = THTensor_sum(NULL, g, nd, dims, true, -1);
-  if (!s || lead == 0) return s;
-  THTensor *v = THAutograd_reshape(s, ndim, size);
-  THTensor_free(s);
-  return v;
-}
-
 static bool broadcastable_to(const THTensor *g, const THInputMeta *m) {
   if (g->ndim < m->ndim) return false;
   int lead = g->ndim - m->ndim;
@@ -151,7 +139,7 @@ static THTensor *fit_gradient(THNode *n, int i, THTensor *g) {
       THTensor_free(g);
       return NULL;
     }
-    THTensor *s = sum_to(g, m->ndim, m->size);
+    THTensor *s = THAutograd_sumTo(g, m->ndim, m->size);
     THTensor_free(g);
     if (!(g = s)) return NULL;
   }
@@ -181,13 +169,7 @@ static int run_hooks(THHookEntry *h, int slot, THTensor **g) {
   for (; h; h = h->next) {
     if (h->slot != slot || !*g) continue;
     if (h->retain) {
-      THAutogradMeta *m = THAutograd_meta(h->retain);
-      if (!m) return TH_ERROR;
-      THTensor *v = m->grad ? THTensor_add(NULL, THArg_tensor(m->grad), THArg_tensor(*g), 1.0)
-                            : THTensor_clone(*g);
-      if (!v) return TH_ERROR;
-      THTensor_free(m->grad);
-      m->grad = v;
+      if (THAutograd_accumulateRetained(h->retain, *g) != TH_OK) return TH_ERROR;
       continue;
     }
     THTensor *repl = NULL;
@@ -394,13 +376,7 @@ int THAutograd_backward(int n, THTensor *const *outputs, THTensor *const *grads,
         if (opts->accumulate) {
           if (nd->fn->op == TH_NODE_ACCUMULATE) continue; /* applied below */
           /* backward(inputs=) on a non-leaf: its .grad accumulates */
-          THAutogradMeta *m = THAutograd_meta(inputs[j]);
-          THTensor *v = !m ? NULL
-                        : m->grad ? THTensor_add(NULL, THArg_tensor(m->grad), THArg_tensor(g), 1.0)
-                                  : THTensor_clone(g);
-          if (!v) { rc = TH_ERROR; break; }
-          THTensor_free(m->grad);
-          m->grad = v;
+          if ((rc = THAutograd_accumulateRetained(inputs[j], g)) != TH_OK) break;
         } else if (!results[j]) {
           THTensor_retain(g);
           results[j] = g;

@@ -184,14 +184,41 @@ THTensor *ag_expand(THGradCtx *c, THTensor *g, int ndim, const int64_t *size) {
   return ag_keep(c, THAutograd_expand(g, ndim, size));
 }
 
-THTensor *ag_sumTo(THGradCtx *c, THTensor *g, int ndim, const int64_t *size) {
-  if (!g || c->failed) return NULL;
+THTensor *THAutograd_sumTo(THTensor *g, int ndim, const int64_t *size) {
   int lead = g->ndim - ndim, nd = 0;
   int dims[TH_MAX_DIMS];
   for (int d = 0; d < g->ndim; d++)
     if (d < lead || (size[d - lead] == 1 && g->size[d] != 1)) dims[nd++] = d;
-  if (nd == 0) return g;
-  return ag_reshape(c, ag_sum(c, g, nd, dims, true), ndim, size);
+  if (nd == 0) {
+    THTensor_retain(g);
+    return g;
+  }
+  THTensor *s = THTensor_sum(NULL, g, nd, dims, true, -1);
+  if (!s) return NULL;
+  THTensor *v = THAutograd_reshape(s, ndim, size);
+  THTensor_free(s);
+  return v;
+}
+
+THTensor *ag_sumTo(THGradCtx *c, THTensor *g, int ndim, const int64_t *size) {
+  if (!g || c->failed) return NULL;
+  THTensor *r = THAutograd_sumTo(g, ndim, size);
+  if (r == g) { /* nothing summed: g is already owned by the context or the caller */
+    THTensor_free(r);
+    return g;
+  }
+  return ag_keep(c, r);
+}
+
+int THAutograd_accumulateRetained(THTensor *t, THTensor *g) {
+  THAutogradMeta *m = THAutograd_meta(t);
+  if (!m) return TH_ERROR;
+  THTensor *v = m->grad ? THTensor_add(NULL, THArg_tensor(m->grad), THArg_tensor(g), 1.0)
+                        : THTensor_clone(g);
+  if (!v) return TH_ERROR;
+  THTensor_free(m->grad);
+  m->grad = v;
+  return TH_OK;
 }
 
 THTensor *ag_toDtype(THGradCtx *c, THTensor *g, THDtype dtype) {
