@@ -63,7 +63,9 @@ typedef struct {
   int64_t strides[TH_ITER_MAX_OPERANDS][TH_MAX_DIMS]; /* in bytes, 0 where broadcast */
   char *data[TH_ITER_MAX_OPERANDS];
   THDtype dtypes[TH_ITER_MAX_OPERANDS];
-  THDevice device;
+  THDevice device;                        /* operand 0's device: where the kernel runs */
+  THDevice devices[TH_ITER_MAX_OPERANDS]; /* each operand's own (numbers are on the CPU) */
+  bool non_blocking; /* copies: the caller does not wait for a device transfer to finish */
 } THIter;
 
 /* Extra parameters an op's kernel may read. */

@@ -14,10 +14,12 @@ void THIter_init(THIter *it, int noperands, THTensor *const *ops) {
   int nd = out->ndim;
   it->noperands = noperands;
   it->device = THTensor_device(out);
+  it->non_blocking = false;
   it->numel = THTensor_numel(out);
   for (int k = 0; k < noperands; k++) {
     it->data[k] = THTensor_data(ops[k]);
     it->dtypes[k] = ops[k]->dtype;
+    it->devices[k] = THTensor_device(ops[k]);
   }
   /* perm[0] is the innermost dim: sort by output stride, ascending (insertion sort) */
   int perm[TH_MAX_DIMS];

@@ -180,6 +180,8 @@ static THTensor *pointwise_fast(THOp op, THTensor *out, bool inplace, int n, con
   it.ndim = 1;
   it.numel = it.shape[0] = THTensor_numel(ref);
   it.device = TH_CPU;
+  it.non_blocking = false;
+  for (int i = 0; i <= n; i++) it.devices[i] = TH_CPU;
   it.data[0] = THTensor_data(target);
   it.strides[0][0] = (int64_t)THDtype_size(result);
   it.dtypes[0] = result;
@@ -396,7 +398,29 @@ int THTensor_fill(THTensor *t, double value) {
 
 int THTensor_zero(THTensor *t) { return THTensor_fill(t, 0); }
 
-int THTensor_copy(THTensor *dst, const THTensor *src) {
+int THTensor_copy(THTensor *dst, const THTensor *src) { return THTensor_copyAsync(dst, src, false); }
+
+/* A copy between devices whose layouts or dtypes differ: converted and made contiguous on the
+ * source's device, moved as one block, then scattered into dst's layout on its own device.
+ * Devices then only ever move contiguous blocks of one dtype between each other. */
+static int copy_staged(THTensor *dst, const THTensor *src, bool non_blocking) {
+  THTensor *packed = THTensor_toDtype(src, dst->dtype), *landed = NULL;
+  if (!packed) return TH_ERROR;
+  int rc;
+  if (THTensor_isContiguous(dst)) {
+    rc = THTensor_copyAsync(dst, packed, non_blocking);
+  } else if ((landed = THTensor_empty(dst->dtype, THTensor_device(dst), dst->ndim, dst->size))) {
+    rc = THTensor_copyAsync(landed, packed, false);
+    if (rc == TH_OK) rc = THTensor_copy(dst, landed);
+  } else {
+    rc = TH_ERROR;
+  }
+  THTensor_free(packed);
+  THTensor_free(landed);
+  return rc;
+}
+
+int THTensor_copyAsync(THTensor *dst, const THTensor *src, bool non_blocking) {
   char a[TH_SHAPE_STRLEN], b[TH_SHAPE_STRLEN];
   THTensor *ex = THTensor_expand(src, dst->ndim, dst->size);
   if (!ex) {
@@ -418,8 +442,11 @@ int THTensor_copy(THTensor *dst, const THTensor *src) {
     ex = tmp;
   }
   int rc = TH_OK;
-  if (THTensor_numel(dst) > 0 && !same_layout(ex, dst)) {
-    THDevice dd = THTensor_device(dst), sd = THTensor_device(ex);
+  THDevice dd = THTensor_device(dst), sd = THTensor_device(ex);
+  if (THTensor_numel(dst) > 0 && !THDevice_equal(dd, sd) &&
+      (ex->dtype != dst->dtype || !THTensor_isContiguous(ex) || !THTensor_isContiguous(dst))) {
+    rc = copy_staged(dst, ex, non_blocking);
+  } else if (THTensor_numel(dst) > 0 && !same_layout(ex, dst)) {
     THKernel k;
     /* cross-device copies are handled by the non-CPU side's kernel */
     THDevice kd = dd.type != TH_DEVICE_CPU ? dd : sd;
@@ -428,6 +455,7 @@ int THTensor_copy(THTensor *dst, const THTensor *src) {
       THTensor *ops[2] = {dst, ex};
       THIter it;
       THIter_init(&it, 2, ops);
+      it.non_blocking = non_blocking;
       rc = k.cast(&it);
     }
   }
@@ -447,6 +475,30 @@ THTensor *THTensor_toDtype(const THTensor *src, THDtype dtype) {
     return NULL;
   }
   return t;
+}
+
+THTensor *THTensor_pinMemory(const THTensor *t) {
+  if (THTensor_device(t).type != TH_DEVICE_CPU) {
+    TH_setError("[pin_memory] only CPU tensors can be pinned; this one is on cuda:%d",
+                THTensor_device(t).index);
+    return NULL;
+  }
+  if (THStorage_isPinned(t->storage)) {
+    THTensor_retain((THTensor *)t);
+    return (THTensor *)t;
+  }
+  size_t nbytes = (size_t)THTensor_numel(t) * THDtype_size(t->dtype);
+  THStorage *s = THStorage_newPinned(nbytes);
+  if (!s) return NULL;
+  int64_t strides[TH_MAX_DIMS];
+  THTensor_contiguousStrides(t->ndim, t->size, strides);
+  THTensor *p = THTensor_newView(s, t->dtype, 0, t->ndim, t->size, strides);
+  THStorage_release(s);
+  if (p && THTensor_copy(p, t) != TH_OK) {
+    THTensor_free(p);
+    return NULL;
+  }
+  return p;
 }
 
 THTensor *THTensor_clone(const THTensor *t) {

@@ -16,6 +16,27 @@ bool THStorage_deviceAvailable(THDeviceType type) {
   return type == TH_DEVICE_CPU || ((unsigned)type < TH_NDEVICE_TYPES && device_allocators[type].alloc);
 }
 
+static THPinnedAllocator pinned_allocator;
+
+void THStorage_registerPinnedAllocator(const THPinnedAllocator *a) { pinned_allocator = *a; }
+
+THStorage *THStorage_newPinned(size_t nbytes) {
+  if (!pinned_allocator.alloc) {
+    TH_setError("[pin_memory] page-locked memory needs a CUDA device, and none is available "
+                "(see torch.cuda.is_available())");
+    return NULL;
+  }
+  void *p = pinned_allocator.alloc(nbytes);
+  if (!p) return NULL;
+  THStorage *s = THStorage_wrap(TH_CPU, p, nbytes, pinned_allocator.release, NULL);
+  if (!s) pinned_allocator.release(NULL, p);
+  return s;
+}
+
+bool THStorage_isPinned(const THStorage *s) {
+  return pinned_allocator.release && s->release == pinned_allocator.release;
+}
+
 static void *device_alloc(THDevice d, size_t n) {
   if (d.type == TH_DEVICE_CPU) return THAlloc(n);
   if (!device_allocators[d.type].alloc) {

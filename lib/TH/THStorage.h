@@ -59,4 +59,14 @@ TH_API void THStorage_registerAllocator(THDeviceType type, const THDeviceAllocat
 /* True when tensors can be made on this device type (the CPU always; others once registered). */
 TH_API bool THStorage_deviceAvailable(THDeviceType type);
 
+/* Page-locked ("pinned") host memory, which devices copy from and to asynchronously.  A device
+ * backend registers the allocator; until then THStorage_newPinned fails with a clear error. */
+typedef struct {
+  void *(*alloc)(size_t nbytes);
+  THReleaseFn release; /* called with (NULL, data) when the storage dies */
+} THPinnedAllocator;
+TH_API void THStorage_registerPinnedAllocator(const THPinnedAllocator *a);
+TH_API THStorage *THStorage_newPinned(size_t nbytes);
+TH_API bool THStorage_isPinned(const THStorage *s);
+
 #endif

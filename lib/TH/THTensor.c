@@ -184,14 +184,24 @@ bool THTensor_inBounds(const THTensor *t) {
   return lo >= 0 && (size_t)(hi + 1) * THDtype_size(t->dtype) <= t->storage->nbytes;
 }
 
-static const char *element_ptr(const THTensor *t, const int64_t *index) {
+/* The element's bytes: in place on the CPU, or copied into buf from another device. */
+static const char *element_ptr(const THTensor *t, const int64_t *index, double *buf) {
   int64_t off = t->offset;
   for (int d = 0; d < t->ndim; d++) off += index[d] * t->stride[d];
-  return (const char *)t->storage->data + off * (int64_t)THDtype_size(t->dtype);
+  if (THTensor_device(t).type == TH_DEVICE_CPU)
+    return (const char *)t->storage->data + off * (int64_t)THDtype_size(t->dtype);
+  *buf = 0;
+  THTensor *src = THTensor_newView(t->storage, t->dtype, off, 0, NULL, NULL);
+  THTensor *dst = THTensor_wrap(buf, t->dtype, TH_CPU, 0, NULL, NULL, NULL, NULL);
+  if (src && dst) THTensor_copy(dst, src); /* on failure the error stays set and buf reads 0 */
+  THTensor_free(src);
+  THTensor_free(dst);
+  return (const char *)buf;
 }
 
 double THTensor_getDouble(const THTensor *t, const int64_t *index) {
-  const void *p = element_ptr(t, index);
+  double buf;
+  const void *p = element_ptr(t, index, &buf);
   switch (t->dtype) {
   case TH_F16: return th_half2float(*(const th_half *)p);
   case TH_BF16: return th_bfloat162float(*(const th_bfloat16 *)p);
@@ -206,7 +216,8 @@ double THTensor_getDouble(const THTensor *t, const int64_t *index) {
 }
 
 int64_t THTensor_getInt64(const THTensor *t, const int64_t *index) {
-  const void *p = element_ptr(t, index);
+  double buf;
+  const void *p = element_ptr(t, index, &buf);
   switch (t->dtype) {
   case TH_F32: return (int64_t)*(const float *)p;
   case TH_F64: return (int64_t)*(const double *)p;

@@ -84,6 +84,11 @@ TH_API THTensor *THTensor_contiguous(const THTensor *t); /* t itself (retained) 
 TH_API THTensor *THTensor_clone(const THTensor *t);
 /* dst <- src, any dtypes and layouts, src broadcast to dst's shape. */
 TH_API int THTensor_copy(THTensor *dst, const THTensor *src);
+/* copy_ with non_blocking: a transfer between pinned host memory and a device may still be
+ * running when this returns (the device's stream orders it before later work there). */
+TH_API int THTensor_copyAsync(THTensor *dst, const THTensor *src, bool non_blocking);
+/* A copy of a CPU tensor in page-locked memory (t itself when it is already pinned). */
+TH_API THTensor *THTensor_pinMemory(const THTensor *t);
 /* A new contiguous tensor of dtype holding src's values (src itself, retained, when equal). */
 TH_API THTensor *THTensor_toDtype(const THTensor *src, THDtype dtype);
 

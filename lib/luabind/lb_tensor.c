@@ -501,6 +501,38 @@ static int lb_to_dtype(lua_State *L) {
   VIEW_EPILOGUE;
 }
 
+/* to_device(x, dtype_id, devtype, devindex, non_blocking): x itself when nothing changes */
+static int lb_to_device(lua_State *L) {
+  THTensor *t = lb_checktensor(L, 1);
+  THDtype d = lb_checkdtype(L, 2);
+  THDevice dev = lb_checkdevice(L, 3, 4);
+  if (t->dtype == d && THDevice_equal(THTensor_device(t), dev)) {
+    lua_settop(L, 1);
+    return 1;
+  }
+  THTensor **slot = lb_newslot(L);
+  THTensor *r = THTensor_toDevice(t, dev, d, lua_toboolean(L, 5));
+  VIEW_EPILOGUE;
+}
+
+/* pin_memory(x): x in page-locked host memory (x itself when it already is) */
+static int lb_pin_memory(lua_State *L) {
+  THTensor *t = lb_checktensor(L, 1);
+  if (THTensor_device(t).type == TH_DEVICE_CPU && THStorage_isPinned(t->storage)) {
+    lua_settop(L, 1);
+    return 1;
+  }
+  THTensor **slot = lb_newslot(L);
+  THTensor *r = THTensor_pinMemory(t);
+  VIEW_EPILOGUE;
+}
+
+static int lb_is_pinned(lua_State *L) {
+  THTensor *t = lb_checktensor(L, 1);
+  lua_pushboolean(L, THTensor_device(t).type == TH_DEVICE_CPU && THStorage_isPinned(t->storage));
+  return 1;
+}
+
 /* copy_(dst, src): src broadcast to dst, any dtypes; returns dst */
 static int lb_copy_(lua_State *L) {
   THTensor *dst = lb_checktensor(L, 1), *src = lb_checktensor(L, 2);
@@ -580,6 +612,8 @@ void lb_open_tensor(lua_State *L) {
       {"flatten", lb_flatten},  {"unfold", lb_unfold},
       {"as_strided", lb_as_strided}, {"contiguous", lb_contiguous},
       {"clone", lb_clone},      {"to_dtype", lb_to_dtype},
+      {"to_device", lb_to_device}, {"pin_memory", lb_pin_memory},
+      {"is_pinned", lb_is_pinned},
       {"copy_", lb_copy_},      {"resize_", lb_resize_},
       {"set_", lb_set_},        {"is_same", lb_is_same},
       {"shares_storage", lb_shares_storage}, {"version", lb_version},

@@ -112,17 +112,21 @@ THTensor *THAutograd_contiguous(const THTensor *t) {
   return THAutograd_clone(t);
 }
 
-THTensor *THTensor_to(const THTensor *t, THDtype dtype) {
-  if (t->dtype == dtype) {
+THTensor *THTensor_toDevice(const THTensor *t, THDevice device, THDtype dtype, bool non_blocking) {
+  if (t->dtype == dtype && THDevice_equal(THTensor_device(t), device)) {
     THTensor_retain((THTensor *)t);
     return (THTensor *)t;
   }
-  THTensor *r = THTensor_empty(dtype, THTensor_device(t), t->ndim, t->size);
-  if (r && THTensor_copy(r, t) != TH_OK) {
+  THTensor *r = THTensor_empty(dtype, device, t->ndim, t->size);
+  if (r && THTensor_copyAsync(r, t, non_blocking) != TH_OK) {
     THTensor_free(r);
     return NULL;
   }
   return view_rec(TH_OP_to_copy, t, r, 0, NULL);
+}
+
+THTensor *THTensor_to(const THTensor *t, THDtype dtype) {
+  return THTensor_toDevice(t, THTensor_device(t), dtype, false);
 }
 
 int THAutograd_copy_(THTensor *dst, const THTensor *src) {

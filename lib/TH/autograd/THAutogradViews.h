@@ -30,6 +30,10 @@ TH_API THTensor *THAutograd_clone(const THTensor *t);
 TH_API THTensor *THAutograd_contiguous(const THTensor *t);
 /* t itself (retained) when of that dtype, otherwise a recorded conversion (ToCopyBackward0). */
 TH_API THTensor *THTensor_to(const THTensor *t, THDtype dtype);
+/* The same across devices: t itself when already there in that dtype, otherwise a recorded
+ * copy whose gradient flows back to t's device.  non_blocking as THTensor_copyAsync. */
+TH_API THTensor *THTensor_toDevice(const THTensor *t, THDevice device, THDtype dtype,
+                                   bool non_blocking);
 /* dst <- src (broadcast, converted) as the in-place op copy_: records CopyBackwards. */
 TH_API int THAutograd_copy_(THTensor *dst, const THTensor *src);
 /* t[...] = value as the in-place op fill_ (zero_ is fill_ with 0): records FillBackward0,

@@ -5,7 +5,7 @@
  * a node whose gradients are all in, latest-created first as PyTorch does, summing what it
  * returns into the buffers of the nodes its edges point at.  Gradients are checked against
  * each input's recorded shape and dtype here, once for every op: broadcast gradients are
- * summed back and other dtypes converted.  The per-run bookkeeping lives in the nodes (run_id,
+ * summed back and other dtypes and devices converted.  The per-run bookkeeping lives in the nodes (run_id,
  * deps, buffer), so a pass allocates one array of nodes and one heap.
  */
 #include <string.h>
@@ -143,8 +143,8 @@ static THTensor *fit_gradient(THNode *n, int i, THTensor *g) {
     THTensor_free(g);
     if (!(g = s)) return NULL;
   }
-  if (g->dtype != m->dtype) {
-    THTensor *c = THTensor_to(g, m->dtype);
+  if (g->dtype != m->dtype || !THDevice_equal(THTensor_device(g), m->device)) {
+    THTensor *c = THTensor_toDevice(g, m->device, m->dtype, false);
     THTensor_free(g);
     g = c;
   }
