@@ -30,7 +30,15 @@ void THC_guardExit(THCGuard *g);
 /* Set-up of the allocators (THCAllocator.c); called once by THC_init. */
 void THC_registerAllocators(void);
 
-/* Each kernel family registers its rows of the dispatch table; called once by THC_init. */
+/* Each kernel family registers its rows of the dispatch table; called once by THC_init.
+ * A family whose file is not part of the build is left out (weak reference): its ops then
+ * report "no kernel for ... on cuda" through the dispatch table. */
 void THC_registerPointwise(void); /* THCPointwise.c: pointwise, fill, range, copy */
+__attribute__((weak)) void THC_registerReduce(void); /* THCReduce.c: REDUCE and SCAN */
+__attribute__((weak)) void THC_registerLinalg(void); /* THCBlas.c: LINALG (cuBLAS, cuSOLVER) */
+__attribute__((weak)) void THC_registerIndex(void);  /* THCIndex.c: INDEX */
+__attribute__((weak)) void THC_registerSort(void);   /* THCSort.c: SORT */
+__attribute__((weak)) void THC_registerRandom(void); /* THCRandom.c: RANDOM */
+__attribute__((weak)) void THC_registerNN(void);     /* THCNN.c: NN (cuDNN and own kernels) */
 
 #endif
