@@ -50,7 +50,8 @@ static void init_once_body(void) {
   THC_registerAllocators();
   THC_registerPointwise();
   void (*const families[])(void) = {THC_registerReduce, THC_registerLinalg, THC_registerIndex,
-                                    THC_registerSort,   THC_registerRandom, THC_registerNN};
+                                    THC_registerSort,   THC_registerRandom, THC_registerNN,
+                                    THC_registerCudnn};
   for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
     if (families[i]) families[i]();
   device_count = n;

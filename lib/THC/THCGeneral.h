@@ -39,6 +39,7 @@ __attribute__((weak)) void THC_registerLinalg(void); /* THCBlas.c: LINALG (cuBLA
 __attribute__((weak)) void THC_registerIndex(void);  /* THCIndex.c: INDEX */
 __attribute__((weak)) void THC_registerSort(void);   /* THCSort.c: SORT */
 __attribute__((weak)) void THC_registerRandom(void); /* THCRandom.c: RANDOM */
-__attribute__((weak)) void THC_registerNN(void);     /* THCNN.c: NN (cuDNN and own kernels) */
+__attribute__((weak)) void THC_registerNN(void);     /* THCNN.c: NN softmax, norms, losses, embedding */
+__attribute__((weak)) void THC_registerCudnn(void);  /* THCCudnn.c: NN convolution, pooling, batch norm */
 
 #endif
