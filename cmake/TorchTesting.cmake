@@ -20,6 +20,10 @@ set(TORCH_TEST_ENVIRONMENT "TORCH_BUILD_DIR=${CMAKE_BINARY_DIR}")
 if(LUAJIT_EXECUTABLE)
   list(APPEND TORCH_TEST_ENVIRONMENT "LUAJIT=${LUAJIT_EXECUTABLE}")
 endif()
+if(TORCH_HAVE_CUDA)
+  # the CUDA specs check that the backend was built and loads, GPU or not
+  list(APPEND TORCH_TEST_ENVIRONMENT "TORCH_BUILT_WITH_CUDA=1")
+endif()
 
 if(TORCH_SANITIZE)
   # luajit itself is not instrumented, so the sanitizer runtimes must be

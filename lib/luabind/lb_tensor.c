@@ -319,10 +319,18 @@ static int lb_item(lua_State *L) {
 
 /* values(x) -> flat Lua array of all elements in row-major order (used by tostring, tolist). */
 static int lb_values(lua_State *L) {
-  THTensor *t = lb_checktensor(L, 1);
-  if (THTensor_device(t).type != TH_DEVICE_CPU) return luaL_error(L, "[values] tensor is not on the CPU");
+  THTensor *t = lb_checktensor(L, 1), *host = NULL;
   int64_t n = THTensor_numel(t);
   if (n > 100000000) return luaL_error(L, "[values] tensor too large to convert to a Lua table");
+  if (THTensor_device(t).type != TH_DEVICE_CPU) { /* one transfer, then read on the host */
+    host = THTensor_empty(t->dtype, TH_CPU, t->ndim, t->size);
+    if (!host || THTensor_copy(host, t) != TH_OK) {
+      THTensor_free(host);
+      return lb_error(L);
+    }
+    t = host;
+    lb_push(L, host); /* owned by the stack from here on, so an error can't leak it */
+  }
   lua_createtable(L, (int)n, 0);
   int64_t idx[TH_MAX_DIMS] = {0};
   for (int64_t k = 0; k < n; k++) {

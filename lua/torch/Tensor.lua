@@ -155,15 +155,49 @@ function Tensor.to(x, a, b)
   if opts.device ~= nil then
     local dev = torch.device(opts.device)
     if dev ~= x.device then
-      torch._error(string.format('[to] cannot move a tensor from %s to %s: this build has no CUDA backend',
-        tostring(x.device), tostring(dev)))
+      if dev.type == 'cuda' then
+        local ok, why = torch.cuda.is_available()
+        if not ok then
+          torch._error(string.format('[to] cannot move a tensor from %s to %s: CUDA is not available: %s',
+            tostring(x.device), tostring(dev), why))
+        end
+        torch.cuda._check_device('to', dev)
+      end
+      local dtype = opts.dtype ~= nil and torch._todtype(opts.dtype, 'to') or x.dtype
+      r = core.to_device(x, dtype.id, dev._type, dev._index, opts.non_blocking)
     end
   end
   if opts.dtype ~= nil then r = to_dtype(r, opts.dtype) end
   if opts.copy and rawequal(r, x) then r = x:clone() end
   return r
 end
-function Tensor.cpu(x) return x end
+
+-- x:cuda([device], [{non_blocking =}]): x on a CUDA device (the current one by default)
+function Tensor.cuda(x, device, opts)
+  if type(device) == 'table' and getmetatable(device) == nil then device, opts = nil, device end
+  if device == nil then
+    local ok, why = torch.cuda.is_available()
+    if not ok then
+      torch._error(string.format('[cuda] cannot move a tensor to CUDA: CUDA is not available: %s', why))
+    end
+    device = torch.cuda.current_device()
+  end
+  if type(device) == 'number' then device = torch.device('cuda', device) end
+  return Tensor.to(x, { device = device, non_blocking = opts and opts.non_blocking })
+end
+
+-- x:cpu(): x itself on the CPU, otherwise a copy there
+function Tensor.cpu(x)
+  if core.device(x) == 0 then return x end
+  return core.to_device(x, core.dtype_id(x), 0, 0, false)
+end
+
+-- x:pin_memory(): a CPU tensor in page-locked memory, for non_blocking copies to a GPU
+function Tensor.pin_memory(x)
+  if core.device(x) == 0 and not core.is_pinned(x) then torch.cuda._need('pin_memory') end
+  return core.pin_memory(x)
+end
+function Tensor.is_pinned(x) return core.is_pinned(x) end
 
 -- ---------------------------------------------------------------------------- fields
 local getters = {}

@@ -29,9 +29,7 @@ local function check_options(fname, opts, extra)
     end
     torch._error(string.format('[%s] unknown layout %s', fname, tostring(opts.layout)))
   end
-  if opts.pin_memory then
-    torch._error(string.format('[%s] pin_memory needs a CUDA device, and this build has none', fname))
-  end
+  if opts.pin_memory then torch.cuda._need(fname, 'pin_memory=true') end -- page-locked memory comes from CUDA
   if opts.requires_grad ~= nil and type(opts.requires_grad) ~= 'boolean' then
     torch._error(string.format('[%s] requires_grad must be a boolean', fname))
   end
@@ -83,6 +81,7 @@ local function resolve(fname, opts, default_dtype)
   local dtype = opts.dtype ~= nil and torch._todtype(opts.dtype, fname) or default_dtype
     or torch.get_default_dtype()
   local dev = opts.device ~= nil and torch.device(opts.device) or nil
+  if dev and dev.type == 'cuda' then torch.cuda._check_device(fname, dev) end
   if dev and not core.device_available(dev._type) then
     torch._error(string.format('[%s] device %s is not available: this build has no %s backend',
       fname, tostring(dev), dev.type:upper()))
@@ -109,6 +108,7 @@ local function finish(fname, t, opts)
     end
     core.requires_grad(t, true)
   end
+  if opts.pin_memory then t = core.pin_memory(t) end
   return t
 end
 

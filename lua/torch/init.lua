@@ -148,8 +148,8 @@ require 'torch.nn_kernels'
 -- torch.set_printoptions{precision =, threshold =, edgeitems =, linewidth =, profile =, sci_mode =}
 function torch.set_printoptions(opts) return require('torch.print').set_printoptions(opts) end
 
--- torch.nn and torch.optim load on first use, so `require 'torch'` stays quick.
-local lazy = { nn = 'torch.nn', optim = 'torch.optim' }
+-- torch.nn, torch.optim and torch.cuda load on first use, so `require 'torch'` stays quick.
+local lazy = { nn = 'torch.nn', optim = 'torch.optim', cuda = 'torch.cuda' }
 setmetatable(torch, {
   __index = function(t, k)
     local m = lazy[k]

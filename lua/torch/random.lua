@@ -49,6 +49,7 @@ torch.default_generator = core.default_generator
 
 function torch.manual_seed(seed)
   core.gen_manual_seed(nil, seed)
+  torch.cuda._seed_all_when_loaded(seed) -- the GPUs' generators too, as in PyTorch
   return torch.default_generator
 end
 torch.manualSeed = torch.manual_seed -- Torch7
@@ -94,9 +95,7 @@ local function check_options(fname, opts, allowed)
   if opts.layout ~= nil and opts.layout ~= torch.strided then
     torch._error(string.format('[%s] only the torch.strided layout is supported', fname))
   end
-  if opts.pin_memory then
-    torch._error(string.format('[%s] pin_memory needs a CUDA device, and this build has none', fname))
-  end
+  if opts.pin_memory then torch.cuda._need(fname, 'pin_memory=true') end -- page-locked memory comes from CUDA
   return opts
 end
 
@@ -130,6 +129,7 @@ local function finish(fname, t, opts)
     end
     core.requires_grad(t, true)
   end
+  if opts.pin_memory then t = core.pin_memory(t) end
   return t
 end
 

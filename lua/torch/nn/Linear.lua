@@ -31,10 +31,7 @@ local function factory_opts(where, bias, opts)
     else torch._error(string.format("[%s] unknown option '%s'", where, tostring(k))) end
   end
   if o.bias == nil then o.bias = true end
-  if o.device ~= nil and torch.device(o.device).type ~= 'cpu' then
-    torch._error(string.format('[%s] cannot create parameters on %s: this build has no CUDA backend', where,
-      tostring(torch.device(o.device))))
-  end
+  if o.device ~= nil then o.device = require('torch.nn.layer_args').factory_device(where, o.device) end
   return o
 end
 nn._factory_opts = factory_opts
@@ -58,9 +55,9 @@ function Linear:__init(in_features, out_features, bias, opts)
   local o = factory_opts('Linear', bias, opts)
   self.in_features = in_features
   self.out_features = out_features
-  self.weight = nn.Parameter(torch.empty(out_features, in_features, { dtype = o.dtype }))
+  self.weight = nn.Parameter(torch.empty(out_features, in_features, { dtype = o.dtype, device = o.device }))
   if o.bias then
-    self.bias = nn.Parameter(torch.empty(out_features, { dtype = o.dtype }))
+    self.bias = nn.Parameter(torch.empty(out_features, { dtype = o.dtype, device = o.device }))
   else
     self:register_parameter('bias', nil)
   end
@@ -112,9 +109,9 @@ function Bilinear:__init(in1, in2, out, bias, opts)
   check_count('Bilinear', 'out_features', out)
   local o = factory_opts('Bilinear', bias, opts)
   self.in1_features, self.in2_features, self.out_features = in1, in2, out
-  self.weight = nn.Parameter(torch.empty(out, in1, in2, { dtype = o.dtype }))
+  self.weight = nn.Parameter(torch.empty(out, in1, in2, { dtype = o.dtype, device = o.device }))
   if o.bias then
-    self.bias = nn.Parameter(torch.empty(out, { dtype = o.dtype }))
+    self.bias = nn.Parameter(torch.empty(out, { dtype = o.dtype, device = o.device }))
   else
     self:register_parameter('bias', nil)
   end

@@ -94,9 +94,12 @@ function Module:bfloat16() return self:_apply(floating_to(torch.bfloat16)) end
 
 local function check_device(self, where, dev)
   dev = torch.device(dev)
-  if dev.type ~= 'cpu' and not (torch.cuda and torch.cuda.is_available and torch.cuda.is_available()) then
-    torch._error(string.format('[%s] cannot move %s to %s: this build has no CUDA backend',
-      where, self:_get_name(), tostring(dev)))
+  if dev.type == 'cuda' then
+    local ok, why = torch.cuda.is_available()
+    if not ok then
+      torch._error(string.format('[%s] cannot move %s to %s: CUDA is not available: %s',
+        where, self:_get_name(), tostring(dev), why))
+    end
   end
   return dev
 end

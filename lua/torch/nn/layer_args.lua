@@ -145,14 +145,22 @@ function A.call(where, f, ...)
   error(e, 0)
 end
 
--- factory options {dtype =, device =} (device cpu only)
+-- The device of factory options {device =}: a torch.device, after checking that CUDA can be
+-- used when it names a GPU.
+function A.factory_device(where, device)
+  local dev = torch.device(device)
+  if dev.type == 'cuda' then
+    local ok, why = torch.cuda.is_available()
+    if not ok then fail('[%s] cannot create parameters on %s: CUDA is not available: %s', where, tostring(dev), why) end
+  end
+  return dev
+end
+
+-- factory options {dtype =, device =}
 function A.factory(where, a)
   local o = {}
   if a.dtype ~= nil then o.dtype = torch._todtype(a.dtype, where) end
-  if a.device ~= nil and torch.device(a.device).type ~= 'cpu' then
-    fail('[%s] cannot create parameters on %s: this build has no CUDA backend', where,
-      tostring(torch.device(a.device)))
-  end
+  if a.device ~= nil then o.device = A.factory_device(where, a.device) end
   return o
 end
 
