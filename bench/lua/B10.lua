@@ -3,13 +3,9 @@
 -- B10_rss: the process's peak resident memory (VmHWM) after those steps, MiB.
 local bench = dofile((arg[0]:match('^(.*)/') or '.') .. '/bench.lua')
 local torch = require 'torch'
-local nn = require 'nn'
 
 torch.manual_seed(0)
-local model = nn.Sequential(
-  nn.Linear(784, 512), nn.ReLU(),
-  nn.Linear(512, 512), nn.ReLU(),
-  nn.Linear(512, 10))
+local model = bench.mlp()
 local x = torch.randn(128, 784)
 local y = torch.randint(1, 11, { 128 })
 local step = bench.sgd_step(model, x, y)

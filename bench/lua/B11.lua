@@ -4,14 +4,9 @@
 -- B11_rss: the process's peak resident memory (VmHWM) after those steps, MiB.
 local bench = dofile((arg[0]:match('^(.*)/') or '.') .. '/bench.lua')
 local torch = require 'torch'
-local nn = require 'nn'
 
 torch.manual_seed(0)
-local model = nn.Sequential(
-  nn.Conv2d(3, 32, 3, { padding = 1 }), nn.ReLU(), nn.MaxPool2d(2),
-  nn.Conv2d(32, 64, 3, { padding = 1 }), nn.ReLU(), nn.MaxPool2d(2),
-  nn.Flatten(),
-  nn.Linear(4096, 10))
+local model = bench.cnn()
 local x = torch.randn(64, 3, 32, 32)
 local y = torch.randint(1, 11, { 64 })
 local step = bench.sgd_step(model, x, y)

@@ -6,6 +6,9 @@
 --   bench.report(value, 'B12_rss')                  -- a named row
 --   local step = bench.sgd_step(model, x, y)        -- one cross-entropy + SGD training step
 --   bench.report_rss('B12_rss')                     -- the process's peak memory, MiB
+--   local model = bench.mlp() / bench.cnn()         -- the B10/G4 and B11/G5 models
+--   local cuda = bench.need_cuda()                  -- torch.cuda, or exit quietly without a GPU
+--   local t = bench.cuda_median(5, fn)              -- as median, waiting for the GPU each time
 --   bench.done()                                    -- flush and exit
 --
 -- Protocol (read by bench/run): stdout carries only result lines, "<row> <number>".
@@ -69,6 +72,46 @@ function M.sgd_step(model, x, y)
     optimizer:step()
     return loss
   end
+end
+
+-- The MLP of B10 and G4: 784-512-512-10 with ReLU.
+function M.mlp()
+  local nn = require 'nn'
+  return nn.Sequential(
+    nn.Linear(784, 512), nn.ReLU(),
+    nn.Linear(512, 512), nn.ReLU(),
+    nn.Linear(512, 10))
+end
+
+-- The CNN of B11 and G5: conv(3->32, 3x3, pad 1)-ReLU-maxpool 2-conv(32->64, 3x3, pad 1)-ReLU-
+-- maxpool 2-flatten-Linear(4096->10), for 3x32x32 inputs.
+function M.cnn()
+  local nn = require 'nn'
+  return nn.Sequential(
+    nn.Conv2d(3, 32, 3, { padding = 1 }), nn.ReLU(), nn.MaxPool2d(2),
+    nn.Conv2d(32, 64, 3, { padding = 1 }), nn.ReLU(), nn.MaxPool2d(2),
+    nn.Flatten(),
+    nn.Linear(4096, 10))
+end
+
+-- torch.cuda when a GPU is usable; otherwise says why on stderr and exits (no rows).
+function M.need_cuda()
+  local torch = require 'torch'
+  local ok, why = torch.cuda.is_available()
+  if not ok then
+    io.stderr:write(M.id .. ': skipped: ' .. tostring(why) .. '\n')
+    M.done()
+  end
+  return torch.cuda
+end
+
+-- median for GPU work: the device is drained before each timed call and waited for after it.
+function M.cuda_median(repeats, fn, warmup)
+  local cuda = require('torch').cuda
+  return M.median(repeats, function()
+    fn()
+    cuda.synchronize()
+  end, warmup)
 end
 
 -- The process's peak resident memory (VmHWM), MiB, or nil where /proc is missing.

@@ -1,14 +1,10 @@
 # B10 mlp_train (see bench/lua/B10.lua): MLP 784-512-512-10, batch 128, cross-entropy, SGD.
 # ms/step; B10_rss: peak resident memory (VmHWM) of the process, MiB.
 import torch
-import torch.nn as nn
 import bench
 
 torch.manual_seed(0)
-model = nn.Sequential(
-    nn.Linear(784, 512), nn.ReLU(),
-    nn.Linear(512, 512), nn.ReLU(),
-    nn.Linear(512, 10))
+model = bench.mlp()
 x = torch.randn(128, 784)
 y = torch.randint(0, 10, (128,))
 step = bench.sgd_step(model, x, y)

@@ -1,15 +1,10 @@
 # B11 cnn_train (see bench/lua/B11.lua): a two-conv CNN on a batch of 64 3x32x32 inputs,
 # cross-entropy, SGD. ms/step; B11_rss: peak resident memory (VmHWM) of the process, MiB.
 import torch
-import torch.nn as nn
 import bench
 
 torch.manual_seed(0)
-model = nn.Sequential(
-    nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-    nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-    nn.Flatten(),
-    nn.Linear(4096, 10))
+model = bench.cnn()
 x = torch.randn(64, 3, 32, 32)
 y = torch.randint(0, 10, (64,))
 step = bench.sgd_step(model, x, y)

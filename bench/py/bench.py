@@ -61,3 +61,40 @@ def report_rss(row):
     rss = peak_rss_mib()
     if rss is not None:
         report(rss, row)
+
+
+def mlp():
+    """The MLP of B10 and G4: 784-512-512-10 with ReLU."""
+    import torch.nn as nn
+    return nn.Sequential(
+        nn.Linear(784, 512), nn.ReLU(),
+        nn.Linear(512, 512), nn.ReLU(),
+        nn.Linear(512, 10))
+
+
+def cnn():
+    """The CNN of B11 and G5 (see bench/lua/bench.lua)."""
+    import torch.nn as nn
+    return nn.Sequential(
+        nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(4096, 10))
+
+
+def need_cuda():
+    """Exit quietly (no rows) when this PyTorch has no usable GPU."""
+    import torch
+    if not torch.cuda.is_available():
+        sys.stderr.write("%s: skipped: PyTorch here has no CUDA\n" % ID)
+        sys.exit(0)
+
+
+def cuda_median(repeats, fn, warmup=1):
+    """median() for GPU work: waits for the device after each call."""
+    import torch
+
+    def synced():
+        fn()
+        torch.cuda.synchronize()
+    return median(repeats, synced, warmup)

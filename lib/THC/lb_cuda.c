@@ -5,6 +5,8 @@
  * events, the allocator's statistics and the generators' seeds.  Device indices are 0-based,
  * as in 'cuda:0'.  Failures raise TH's message as the Lua error.
  */
+#include <cublas_v2.h>
+#include <cuda_runtime_api.h>
 #include <lauxlib.h>
 #include <lua.h>
 #include "THC.h"
@@ -225,6 +227,107 @@ static int lbc_event_gc(lua_State *L) {
   return 0;
 }
 
+/* ---- reference measurements for the GPU benchmarks (bench/lua/G*.lua): what the hardware
+ * and the vendor library reach without any of this project's code in the way ---- */
+
+/* Median milliseconds of `iters` timed runs of body (after one warm-up), timed with events
+ * on the default stream.  body returns a cudaError_t. */
+static int lbc_time(lua_State *L, int iters, cudaError_t (*body)(void *), void *ctx, double *ms) {
+  cudaEvent_t a, b;
+  float *t = lua_newuserdata(L, sizeof(float) * (size_t)iters);
+  if (cudaEventCreate(&a) != cudaSuccess || cudaEventCreate(&b) != cudaSuccess)
+    return luaL_error(L, "[cuda] cannot create events");
+  cudaError_t e = body(ctx);
+  for (int i = 0; i < iters && e == cudaSuccess; i++) {
+    cudaEventRecord(a, 0);
+    e = body(ctx);
+    cudaEventRecord(b, 0);
+    if (e == cudaSuccess) e = cudaEventSynchronize(b);
+    if (e == cudaSuccess) e = cudaEventElapsedTime(&t[i], a, b);
+  }
+  cudaEventDestroy(a);
+  cudaEventDestroy(b);
+  if (e != cudaSuccess) return luaL_error(L, "[cuda] reference run failed: %s", cudaGetErrorString(e));
+  for (int i = 1; i < iters; i++) /* insertion sort, iters is small */
+    for (int j = i; j > 0 && t[j - 1] > t[j]; j--) {
+      float x = t[j];
+      t[j] = t[j - 1];
+      t[j - 1] = x;
+    }
+  *ms = t[iters / 2];
+  lua_pop(L, 1);
+  return 0;
+}
+
+typedef struct {
+  cublasHandle_t handle;
+  int n;
+  float *a, *b, *c;
+} SgemmRun;
+
+static cudaError_t sgemm_body(void *ctx) {
+  SgemmRun *r = ctx;
+  const float one = 1, zero = 0;
+  cublasStatus_t st = cublasSgemm(r->handle, CUBLAS_OP_N, CUBLAS_OP_N, r->n, r->n, r->n, &one,
+                                  r->a, r->n, r->b, r->n, &zero, r->c, r->n);
+  return st == CUBLAS_STATUS_SUCCESS ? cudaSuccess : cudaErrorUnknown;
+}
+
+/* reference_sgemm(n, iters) -> TFLOP/s of a plain cublasSgemm on n x n float32 (no TF32) */
+static int lbc_reference_sgemm(lua_State *L) {
+  SgemmRun r = {NULL, (int)luaL_checkinteger(L, 1), NULL, NULL, NULL};
+  int iters = (int)luaL_optinteger(L, 2, 10);
+  size_t bytes = (size_t)r.n * (size_t)r.n * sizeof(float);
+  double ms = 0;
+  lbc_check(L, THC_init());
+  if (cublasCreate(&r.handle) != CUBLAS_STATUS_SUCCESS) return luaL_error(L, "[cuda] cublasCreate failed");
+  cublasSetMathMode(r.handle, CUBLAS_DEFAULT_MATH);
+  if (cudaMalloc((void **)&r.a, bytes) != cudaSuccess || cudaMalloc((void **)&r.b, bytes) != cudaSuccess ||
+      cudaMalloc((void **)&r.c, bytes) != cudaSuccess) {
+    cudaFree(r.a);
+    cudaFree(r.b);
+    cublasDestroy(r.handle);
+    return luaL_error(L, "[cuda] out of memory for the reference sgemm");
+  }
+  cudaMemset(r.a, 0, bytes);
+  cudaMemset(r.b, 0, bytes);
+  lbc_time(L, iters, sgemm_body, &r, &ms);
+  cudaFree(r.a);
+  cudaFree(r.b);
+  cudaFree(r.c);
+  cublasDestroy(r.handle);
+  lua_pushnumber(L, 2.0 * r.n * (double)r.n * r.n / (ms * 1e-3) / 1e12);
+  return 1;
+}
+
+typedef struct {
+  void *src, *dst;
+  size_t bytes;
+} CopyRun;
+
+static cudaError_t copy_body(void *ctx) {
+  CopyRun *r = ctx;
+  return cudaMemcpyAsync(r->dst, r->src, r->bytes, cudaMemcpyDeviceToDevice, 0);
+}
+
+/* reference_copy(nbytes, iters) -> GB/s of a device-to-device cudaMemcpy, counting the bytes
+ * read and written (2 * nbytes) */
+static int lbc_reference_copy(lua_State *L) {
+  CopyRun r = {NULL, NULL, (size_t)luaL_checknumber(L, 1)};
+  int iters = (int)luaL_optinteger(L, 2, 20);
+  double ms = 0;
+  lbc_check(L, THC_init());
+  if (cudaMalloc(&r.src, r.bytes) != cudaSuccess || cudaMalloc(&r.dst, r.bytes) != cudaSuccess) {
+    cudaFree(r.src);
+    return luaL_error(L, "[cuda] out of memory for the reference copy");
+  }
+  lbc_time(L, iters, copy_body, &r, &ms);
+  cudaFree(r.src);
+  cudaFree(r.dst);
+  lua_pushnumber(L, 2.0 * (double)r.bytes / (ms * 1e-3) / 1e9);
+  return 1;
+}
+
 int luaopen_torch_cuda_core(lua_State *L);
 int luaopen_torch_cuda_core(lua_State *L) {
   luaL_newmetatable(L, STREAM_MT);
@@ -259,6 +362,8 @@ int luaopen_torch_cuda_core(lua_State *L) {
       {"event_synchronize", lbc_event_synchronize},
       {"event_query", lbc_event_query},
       {"event_elapsed", lbc_event_elapsed},
+      {"reference_sgemm", lbc_reference_sgemm},
+      {"reference_copy", lbc_reference_copy},
       {NULL, NULL}};
   lua_newtable(L);
   luaL_register(L, NULL, funcs);
