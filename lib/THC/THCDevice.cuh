@@ -67,6 +67,15 @@ template <> struct Store<bool> {
   default: return THC_UNSUPPORTED;                      \
   }
 
+/* Runs BODY with T = float or double for TH_F32 / TH_F64, the dtypes lib/TH's NN kernels
+ * compute in (THNN.c hands float16/bfloat16 over as float32). */
+#define THC_F32_F64_CASES(DT, BODY)              \
+  switch (DT) {                                  \
+  case TH_F32: { typedef float T; BODY; } break;  \
+  case TH_F64: { typedef double T; BODY; } break; \
+  default: return THC_UNSUPPORTED;                \
+  }
+
 /* Byte offsets of up to N operands for a flat index over the iteration shape (dim 0
  * innermost).  Index type I is uint32_t when numel fits, which makes the divisions cheap. */
 template <int N, typename I> struct OffsetCalc {
@@ -108,6 +117,24 @@ inline bool is_flat(const THCIter &it, const int *elem_sizes) {
   for (int k = 0; k < it.noperands; k++)
     if (it.data[k] && it.ndim == 1 && it.strides[k][0] != elem_sizes[k]) return false;
   return true;
+}
+
+/* The sum of v over the block, returned to every thread.  blockDim.x must be a multiple of
+ * 32 (at most 1024) and every thread of the block must call it; calls may follow each other. */
+template <typename A> __device__ A block_sum(A v) {
+  __shared__ A partial[32];
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, nwarps = blockDim.x >> 5;
+  for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+  __syncthreads(); /* a previous call may still be reading partial[0] */
+  if (lane == 0) partial[warp] = v;
+  __syncthreads();
+  if (warp == 0) {
+    A r = lane < nwarps ? partial[lane] : A(0);
+    for (int o = 16; o > 0; o >>= 1) r += __shfl_down_sync(0xffffffffu, r, o);
+    if (lane == 0) partial[0] = r;
+  }
+  __syncthreads();
+  return partial[0];
 }
 
 }  // namespace thc
