@@ -127,11 +127,21 @@ local legacy_names = {
   int16 = 'torch.ShortTensor', int8 = 'torch.CharTensor', uint8 = 'torch.ByteTensor',
   bool = 'torch.BoolTensor',
 }
-local legacy_dtypes = {}
+-- CUDA tensors have Torch7's cutorch names: torch.CudaTensor (float32), torch.CudaDoubleTensor, ...
+local cuda_legacy_names = {}
+for name, legacy in pairs(legacy_names) do
+  cuda_legacy_names[name] = name == 'float32' and 'torch.CudaTensor' or legacy:gsub('^torch%.', 'torch.Cuda')
+end
+torch._cuda_legacy_names = cuda_legacy_names
+local legacy_dtypes, cuda_legacy_dtypes = {}, {}
 for name, legacy in pairs(legacy_names) do legacy_dtypes[legacy] = name end
+for name, legacy in pairs(cuda_legacy_names) do cuda_legacy_dtypes[legacy] = name end
 function Tensor.type(x, d)
-  if d == nil then return legacy_names[x.dtype.name] end
-  if type(d) == 'string' and legacy_dtypes[d] then d = legacy_dtypes[d] end
+  if d == nil then return (core.device(x) == 0 and legacy_names or cuda_legacy_names)[x.dtype.name] end
+  if type(d) == 'string' and legacy_dtypes[d] then
+    return to_dtype(core.device(x) == 0 and x or x:cpu(), legacy_dtypes[d])
+  end
+  if type(d) == 'string' and cuda_legacy_dtypes[d] then return to_dtype(x:cuda(), cuda_legacy_dtypes[d]) end
   return to_dtype(x, d)
 end
 

@@ -30,7 +30,7 @@ local legacy_of = {
 
 -- torch.typename(obj): 'torch.FloatTensor', 'torch.LongStorage', a torch.class name, or nil
 function torch.typename(obj)
-  if is_tensor(obj) then return legacy_of[obj.dtype.name] end
+  if is_tensor(obj) then return obj:type() end
   return storage.typename(obj) or class.typename(obj)
 end
 
