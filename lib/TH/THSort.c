@@ -350,6 +350,28 @@ static THTensor *number_tensor(THScalar s, THDtype dtype, THDevice dev) {
   return d;
 }
 
+/* Checks that every entry of the contiguous int64 sorter is in [0, m); a device tensor is
+ * read through a host copy. */
+static int check_sorter(const char *name, const THTensor *srt, int64_t m) {
+  THTensor *host = NULL;
+  if (THTensor_device(srt).type != TH_DEVICE_CPU) {
+    host = THTensor_empty(TH_I64, TH_CPU, srt->ndim, srt->size);
+    if (!host || THTensor_copy(host, srt) != TH_OK) {
+      THTensor_free(host);
+      return TH_ERROR;
+    }
+  }
+  const int64_t *p = THTensor_data(host ? host : srt);
+  int64_t total = THTensor_numel(srt);
+  int rc = TH_OK;
+  for (int64_t j = 0; j < total && rc == TH_OK; j++)
+    if (p[j] < 0 || p[j] >= m)
+      rc = TH_setError("[%s] sorter index %lld is out of range for a sorted_sequence dimension "
+                       "of size %lld", name, (long long)p[j], (long long)m);
+  THTensor_free(host);
+  return rc;
+}
+
 static THTensor *search_impl(THOp op, THTensor *out, const THTensor *seq, THArg values, bool right,
                              bool out_int32, const THTensor *sorter) {
   const char *name = THOp_info(op)->name;
@@ -436,14 +458,7 @@ static THTensor *search_impl(THOp op, THTensor *out, const THTensor *seq, THArg 
   }
   if (sorter) {
     if (!(srt = THTensor_contiguous(sorter))) goto done;
-    int64_t m = seq->size[seq->ndim - 1], total = THTensor_numel(srt);
-    const int64_t *p = THTensor_data(srt);
-    for (int64_t j = 0; j < total; j++)
-      if (p[j] < 0 || p[j] >= m) {
-        TH_setError("[%s] sorter index %lld is out of range for a sorted_sequence dimension of "
-                    "size %lld", name, (long long)p[j], (long long)m);
-        goto done;
-      }
+    if (check_sorter(name, srt, seq->size[seq->ndim - 1]) != TH_OK) goto done;
   }
   /* the kernel writes a contiguous result that no input shares */
   bool direct = out && same_shape(out, v->ndim, v->size) && THTensor_isContiguous(out) &&

@@ -14,10 +14,16 @@
 
 /* ======================================================================= helpers */
 
-/* Adds delta to every element of an int64 or int32 tensor, any strides. */
-static void shift_indices(THTensor *t, int64_t delta) {
+/* Adds delta to every element of an int64 or int32 tensor, any strides (on a device through
+ * the dispatch table's add). */
+static int shift_indices(THTensor *t, int64_t delta) {
   int64_t n = THTensor_numel(t);
-  if (n == 0) return;
+  if (n == 0) return TH_OK;
+  if (THTensor_device(t).type != TH_DEVICE_CPU) {
+    THTensor *r = THTensor_add(t, THArg_tensor(t), THArg_number((double)delta), 1.0);
+    THTensor_free(r);
+    return r ? TH_OK : TH_ERROR;
+  }
   if (THTensor_isContiguous(t)) {
     /* (a parallel region is entered only when worth it: even an if(0) one costs a futex) */
     bool par = n > TH_PARALLEL_GRAIN && !omp_in_parallel();
@@ -38,7 +44,7 @@ static void shift_indices(THTensor *t, int64_t delta) {
         for (int64_t i = 0; i < n; i++) p[i] = (int32_t)(p[i] + delta);
       }
     }
-    return;
+    return TH_OK;
   }
   int64_t idx[TH_MAX_DIMS] = {0};
   char *base = THTensor_data(t);
@@ -52,6 +58,7 @@ static void shift_indices(THTensor *t, int64_t delta) {
       idx[d] = 0;
     }
   }
+  return TH_OK;
 }
 
 static int opt_dim(lua_State *L, int idx) { return lua_isnoneornil(L, idx) ? -1 : lb_checkdim(L, idx); }
@@ -76,7 +83,11 @@ static void pair_slots(lua_State *L, PairSlots *s) {
 }
 
 static int finish_pair(lua_State *L, PairSlots *s, THTensor *v, THTensor *i, int vi, int ii) {
-  shift_indices(i, 1);
+  if (shift_indices(i, 1) != TH_OK) {
+    THTensor_free(v);
+    THTensor_free(i);
+    return lb_error(L);
+  }
   if (vi) {
     THTensor_free(v);
     lua_pushvalue(L, vi);
@@ -118,7 +129,10 @@ static int lb_argsort(lua_State *L) {
   THTensor **slot = lb_newslot(L);
   THTensor *i = THTensor_argsort(x, dim, desc, stable);
   if (!i) return lb_error(L);
-  shift_indices(i, 1);
+  if (shift_indices(i, 1) != TH_OK) {
+    THTensor_free(i);
+    return lb_error(L);
+  }
   lb_fill(L, slot, i);
   return 1;
 }
@@ -169,12 +183,10 @@ static int unique_common(lua_State *L, bool consecutive) {
   int rc = consecutive ? THTensor_uniqueConsecutive(x, &v, want_inv ? &inv : NULL, want_cnt ? &cnt : NULL)
                        : THTensor_unique(x, sorted, &v, want_inv ? &inv : NULL, want_cnt ? &cnt : NULL);
   if (rc != TH_OK) return lb_error(L);
-  *sv = v;
-  if (si) {
-    shift_indices(inv, 1);
-    *si = inv;
-  }
+  *sv = v; /* the slots own the results from here on, also when the shift fails */
+  if (si) *si = inv;
   if (sc) *sc = cnt;
+  if (si && shift_indices(inv, 1) != TH_OK) return lb_error(L);
   return 1 + want_inv + want_cnt;
 }
 
@@ -183,14 +195,18 @@ static int lb_unique_consecutive(lua_State *L) { return unique_common(L, true); 
 
 /* ======================================================================= searchsorted */
 
-/* A 0-based copy of a 1-based int64 sorter (checked against seq's innermost size). */
-static THTensor *sorter_to_0based(lua_State *L, THTensor *sorter, const THTensor *seq) {
+/* A 0-based copy of a 1-based int64 sorter (checked against seq's innermost size), on the
+ * sorter's device: the entries are checked and shifted in a host copy. */
+static THTensor *sorter_to_0based(THTensor *sorter, const THTensor *seq) {
   if (sorter->dtype != TH_I64) {
     TH_setError("[searchsorted] sorter must be an int64 tensor, got %s", THDtype_name(sorter->dtype));
     return NULL;
   }
-  THTensor *c = THTensor_clone(sorter);
-  if (!c) return NULL;
+  THTensor *c = THTensor_empty(TH_I64, TH_CPU, sorter->ndim, sorter->size);
+  if (!c || THTensor_copy(c, sorter) != TH_OK) {
+    THTensor_free(c);
+    return NULL;
+  }
   int64_t n = THTensor_numel(c), m = seq->ndim > 0 ? seq->size[seq->ndim - 1] : 0;
   bool shape_ok = sorter->ndim == seq->ndim &&
                   (seq->ndim == 0 || memcmp(sorter->size, seq->size, (size_t)seq->ndim * sizeof(int64_t)) == 0);
@@ -204,8 +220,15 @@ static THTensor *sorter_to_0based(lua_State *L, THTensor *sorter, const THTensor
     }
     p[i] -= 1;
   }
-  (void)L;
-  return c;
+  THDevice dev = THTensor_device(sorter);
+  if (dev.type == TH_DEVICE_CPU) return c;
+  THTensor *d = THTensor_empty(TH_I64, dev, c->ndim, c->size);
+  if (d && THTensor_copy(d, c) != TH_OK) {
+    THTensor_free(d);
+    d = NULL;
+  }
+  THTensor_free(c);
+  return d;
 }
 
 /* searchsorted(seq, values, right, out_int32, sorter, out) -> 1-based insertion points */
@@ -216,11 +239,14 @@ static int lb_searchsorted(lua_State *L) {
   THTensor *sorter = opt_tensor(L, 5), *out = opt_tensor(L, 6);
   THTensor **slot = out ? NULL : lb_newslot(L);
   THTensor *srt = NULL;
-  if (sorter && !(srt = sorter_to_0based(L, sorter, seq))) return lb_error(L);
+  if (sorter && !(srt = sorter_to_0based(sorter, seq))) return lb_error(L);
   THTensor *r = THTensor_searchsorted(out, seq, values, right, out_int32, srt);
   THTensor_free(srt);
   if (!r) return lb_error(L);
-  shift_indices(r, 1);
+  if (shift_indices(r, 1) != TH_OK) {
+    THTensor_free(r);
+    return lb_error(L);
+  }
   if (out) {
     THTensor_free(r);
     lua_pushvalue(L, 6);
@@ -239,7 +265,10 @@ static int lb_bucketize(lua_State *L) {
   THTensor **slot = out ? NULL : lb_newslot(L);
   THTensor *r = THTensor_bucketize(out, input, b, right, out_int32);
   if (!r) return lb_error(L);
-  shift_indices(r, 1);
+  if (shift_indices(r, 1) != TH_OK) {
+    THTensor_free(r);
+    return lb_error(L);
+  }
   if (out) {
     THTensor_free(r);
     lua_pushvalue(L, 5);
