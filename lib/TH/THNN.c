@@ -55,6 +55,22 @@ static int compute_dtype(const char *op, const THTensor *input, THDtype *cd) {
   }
 }
 
+static const char *device_name(THDevice d, char *buf) {
+  if (d.type == TH_DEVICE_CPU) return "cpu";
+  snprintf(buf, 32, "cuda:%d", d.index);
+  return buf;
+}
+
+/* t must be on the input's device; the error names both. */
+static int check_device(const char *op, const char *what, const THTensor *t,
+                        const THTensor *input) {
+  char b1[32], b2[32];
+  THDevice td = THTensor_device(t), id = THTensor_device(input);
+  if (THDevice_equal(td, id)) return TH_OK;
+  return TH_setError("[%s] expected %s on the input's device %s, got %s", op, what,
+                     device_name(id, b1), device_name(td, b2));
+}
+
 /* A parameter tensor (NULL: absent) must share the input's device and dtype (float32 is
  * also fine for float16/bfloat16 inputs). */
 static int check_param(const char *op, const char *what, const THTensor *t,
@@ -63,9 +79,7 @@ static int check_param(const char *op, const char *what, const THTensor *t,
   if (t->dtype != input->dtype && !(is_half(input->dtype) && t->dtype == TH_F32))
     return TH_setError("[%s] expected %s to have the input's dtype %s, got %s", op, what,
                        THDtype_name(input->dtype), THDtype_name(t->dtype));
-  if (!THDevice_equal(THTensor_device(t), THTensor_device(input)))
-    return TH_setError("[%s] expected %s on the input's device", op, what);
-  return TH_OK;
+  return check_device(op, what, t, input);
 }
 
 /* A 1-D parameter of n elements (NULL passes). */
@@ -86,9 +100,7 @@ static int check_index(const char *op, const char *what, const THTensor *t,
   if (THDtype_kind(t->dtype) != TH_KIND_INT)
     return TH_setError("[%s] expected %s to have an integer dtype, got %s", op, what,
                        THDtype_name(t->dtype));
-  if (!THDevice_equal(THTensor_device(t), THTensor_device(input)))
-    return TH_setError("[%s] expected %s on the input's device", op, what);
-  return TH_OK;
+  return check_device(op, what, t, input);
 }
 
 /* t as a contiguous tensor of dtype d (t itself, retained, when it already is), kept in k.
@@ -525,6 +537,7 @@ static int pool_grad_setup(const char *op, int sd, const THTensor *grad_output,
   if (indices) {
     if (indices->dtype != TH_I64)
       return TH_setError("[%s] expected int64 indices, got %s", op, THDtype_name(indices->dtype));
+    if (check_index(op, "indices", indices, input) != TH_OK) return TH_ERROR;
     if (!THTensor_sameShape(indices, grad_output))
       return TH_setError("[%s] indices of shape %s do not match grad_output of shape %s", op,
                          shp(indices, b1), shp(grad_output, b2));

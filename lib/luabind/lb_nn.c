@@ -243,16 +243,25 @@ static THTensor *owned(lua_State *L, THTensor *t) {
 }
 
 /* A new contiguous int64 tensor holding t - 1, every value of t in [1, hi] unless it equals
- * skip (when has_skip); owned by a slot on the stack. */
+ * skip (when has_skip); owned by a slot on the stack, on t's device.  The values are checked
+ * and shifted on the host: a device tensor goes through a CPU copy (kept in a second slot),
+ * which is then copied back. */
 static THTensor *index_minus1(lua_State *L, const char *op, const char *what, THTensor *t,
                               int64_t hi, bool has_skip, int64_t skip) {
   if (THDtype_kind(t->dtype) != TH_KIND_INT)
     fail(L, "[%s] expected %s to have an integer dtype, got %s", op, what, THDtype_name(t->dtype));
   THTensor **slot = lb_newslot(L);
-  THTensor *c = THTensor_empty(TH_I64, THTensor_device(t), t->ndim, t->size);
+  THTensor *c = THTensor_empty(TH_I64, TH_CPU, t->ndim, t->size);
   if (!c) lb_error(L);
   lb_fill(L, slot, c);
   if (THTensor_copy(c, t) != TH_OK) lb_error(L);
+  THTensor *result = c;
+  if (THTensor_device(t).type != TH_DEVICE_CPU) {
+    THTensor **dslot = lb_newslot(L);
+    result = THTensor_empty(TH_I64, THTensor_device(t), t->ndim, t->size);
+    if (!result) lb_error(L);
+    lb_fill(L, dslot, result);
+  }
   int64_t *p = THTensor_data(c), n = THTensor_numel(c);
   for (int64_t i = 0; i < n; i++) {
     int64_t v = p[i];
@@ -265,13 +274,21 @@ static THTensor *index_minus1(lua_State *L, const char *op, const char *what, TH
            (long long)hi);
     p[i] = v - 1;
   }
-  return c;
+  if (result != c && THTensor_copy(result, c) != TH_OK) lb_error(L);
+  return result;
 }
 
-/* Adds one to every element of a contiguous int64 tensor (0-based indices out to Lua). */
-static void plus1(THTensor *t) {
+/* Adds one to every element of a contiguous int64 tensor (0-based indices out to Lua); on a
+ * device by the add kernel. */
+static int plus1(THTensor *t) {
+  if (THTensor_device(t).type != TH_DEVICE_CPU) {
+    THTensor *r = THTensor_add(t, THArg_tensor(t), THArg_number(1), 1);
+    THTensor_free(r);
+    return r ? TH_OK : TH_ERROR;
+  }
   int64_t *p = THTensor_data(t), n = THTensor_numel(t);
   for (int64_t i = 0; i < n; i++) p[i]++;
+  return TH_OK;
 }
 
 /* ======================================================================= convolution */
@@ -407,9 +424,9 @@ static int max_pool(lua_State *L, int sd) {
   int r = slots(L, 2);
   THTensor *y, *ind;
   if ((sd == 2 ? THNN_max_pool2d : THNN_max_pool1d)(x, &p, &y, &ind) != TH_OK) return lb_error(L);
-  plus1(ind);
   put(L, r, y);
   put(L, r + 1, ind);
+  if (plus1(ind) != TH_OK) return lb_error(L);
   return 2;
 }
 
