@@ -285,10 +285,10 @@ describe('pooling on CUDA', function()
     it('max_pool2d: ' .. case[1] .. ' (values, indices, gradients)', function()
       for _, dtype in ipairs({ f32, f64 }) do
         check('max_pool2d ' .. case[1] .. ' ' .. tostring(dtype), function(x)
-          return F.max_pool2d(x, unpack(case[3], 1, 5))
+          return F.max_pool2d(x, unpack(case[3]))
         end, { leaf(dtype, unpack(case[2])) })
         check('max_pool2d with indices ' .. case[1], function(x)
-          local args = { unpack(case[3], 1, 5) }
+          local args = { unpack(case[3]) }
           args[#args + 1] = { return_indices = true }
           return F.max_pool2d(x, unpack(args))
         end, { leaf(dtype, unpack(case[2])) })
@@ -340,7 +340,7 @@ describe('pooling on CUDA', function()
     it('avg_pool2d: ' .. case[1], function()
       for _, dtype in ipairs({ f32, f64 }) do
         check('avg_pool2d ' .. case[1] .. ' ' .. tostring(dtype), function(x)
-          return F.avg_pool2d(x, unpack(case[3], 1, 6))
+          return F.avg_pool2d(x, unpack(case[3]))
         end, { leaf(dtype, unpack(case[2])) })
       end
     end)
@@ -536,10 +536,12 @@ end)
 -- ---------------------------------------------------------------------------- training
 
 describe('a small CNN on CUDA', function()
+  -- Tanh rather than ReLU: a value within rounding of 0 could take ReLU's kink differently on
+  -- the two devices and route a gradient elsewhere (max pooling keeps that risk for near-ties)
   local function model()
     return nn.Sequential(
-      nn.Conv2d(3, 8, 3, { padding = 1 }), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2),
-      nn.Conv2d(8, 12, 3, { stride = 2, padding = 1, groups = 2 }), nn.ReLU(),
+      nn.Conv2d(3, 8, 3, { padding = 1 }), nn.BatchNorm2d(8), nn.Tanh(), nn.MaxPool2d(2),
+      nn.Conv2d(8, 12, 3, { stride = 2, padding = 1, groups = 2 }), nn.Tanh(),
       nn.AvgPool2d(2, { ceil_mode = true }), nn.AdaptiveAvgPool2d(2), nn.Flatten(), nn.Linear(48, 5))
   end
 
