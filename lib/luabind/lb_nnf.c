@@ -40,9 +40,10 @@ static int lb_nnf_embedding(lua_State *L) {
     pad = p > 0 ? p - 1 : V + p;
   }
   bool scale = lua_toboolean(L, 4);
-  /* the indices minus one, checked, as a new int64 tensor owned by a slot on the stack */
+  /* the indices minus one, checked on the host (device indices through a CPU copy, then
+   * copied back), as a new int64 tensor on ix's device owned by a slot on the stack */
   THTensor **islot = lb_newslot(L);
-  THTensor *ix0 = THTensor_empty(TH_I64, THTensor_device(ix), ix->ndim, ix->size);
+  THTensor *ix0 = THTensor_empty(TH_I64, TH_CPU, ix->ndim, ix->size);
   if (!ix0) return lb_error(L);
   lb_fill(L, islot, ix0);
   if (THTensor_copy(ix0, ix) != TH_OK) return lb_error(L);
@@ -54,6 +55,14 @@ static int lb_nnf_embedding(lua_State *L) {
       return raise(L, msg);
     }
     p[i]--;
+  }
+  if (THTensor_device(ix).type != TH_DEVICE_CPU) {
+    THTensor **dslot = lb_newslot(L);
+    THTensor *dev = THTensor_empty(TH_I64, THTensor_device(ix), ix->ndim, ix->size);
+    if (!dev) return lb_error(L);
+    lb_fill(L, dslot, dev);
+    if (THTensor_copy(dev, ix0) != TH_OK) return lb_error(L);
+    ix0 = dev;
   }
   THTensor **slot = lb_newslot(L);
   THTensor *y = THNN_embedding_padded(w, ix0, pad, scale);

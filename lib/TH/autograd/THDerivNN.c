@@ -781,12 +781,15 @@ static THTensor *embedding_bw(THGradCtx *c, THTensor *g, THTensor *idx, const in
 static void d_embedding(THGradCtx *c) { SET(0, embedding_bw(c, G(0), SAVED(1), INTS)); }
 
 /* Per index: 0 at padding_idx, else 1 / (its count when scale_grad_by_freq, else 1), shaped
- * (*indices, 1) in dtype d. */
+ * (*indices, 1) in dtype d on idx's device (computed on the host from a CPU copy). */
 static THTensor *row_factors(const THTensor *idx, int64_t V, int64_t pad, bool scale,
                              THDtype d) {
-  THTensor *ix = THTensor_toDtype(idx, TH_I64), *ixc = ix ? THTensor_contiguous(ix) : NULL;
-  THTensor_free(ix);
+  THTensor *ixc = THTensor_empty(TH_I64, TH_CPU, idx->ndim, idx->size);
   if (!ixc) return NULL;
+  if (THTensor_copy(ixc, idx) != TH_OK) {
+    THTensor_free(ixc);
+    return NULL;
+  }
   int64_t n = THTensor_numel(ixc), fs[TH_MAX_DIMS + 1];
   memcpy(fs, ixc->size, (size_t)ixc->ndim * sizeof(int64_t));
   fs[ixc->ndim] = 1;
@@ -808,7 +811,11 @@ static THTensor *row_factors(const THTensor *idx, int64_t V, int64_t pad, bool s
     q[i] = p[i] == pad ? 0.0 : count && p[i] >= 0 && p[i] < V ? 1.0 / (double)count[p[i]] : 1.0;
   free(count);
   THTensor_free(ixc);
-  THTensor *r = THTensor_toDtype(f, d);
+  THTensor *r = THTensor_empty(d, THTensor_device(idx), f->ndim, f->size);
+  if (r && THTensor_copy(r, f) != TH_OK) {
+    THTensor_free(r);
+    r = NULL;
+  }
   THTensor_free(f);
   return r;
 }
