@@ -245,13 +245,20 @@ static int check_floating(const char *op, const THTensor *t) {
   return TH_OK;
 }
 
-/* Runs the RANDOM kernel of op on out (and in), with g defaulted and out's version bumped. */
+/* Runs the RANDOM kernel of op on out (and in), with g defaulted and out's version bumped.
+ * A THGenerator is a CPU generator: tensors on a device draw from that device's own generator
+ * (their kernels get NULL), so passing one for them is an error. */
 static int run_kernel(THOp op, THTensor *out, const THTensor *in, const THRandomParams *p,
                       THGenerator *g) {
   THKernel k;
+  bool on_cpu = THTensor_device(out).type == TH_DEVICE_CPU;
+  if (!on_cpu && g)
+    return TH_setError("[%s] expected a CUDA generator, got a CPU torch.Generator (CUDA tensors "
+                       "draw from the device's generator: torch.cuda.manual_seed)", THOp_info(op)->name);
   if (THDispatch_get(op, THTensor_device(out), &k) != TH_OK) return TH_ERROR;
   if (THTensor_numel(out) == 0) return TH_OK;
-  if (((THRandomKernel)k.fn)(op, out, in, p, gen_or_default(g)) != TH_OK) return TH_ERROR;
+  if (((THRandomKernel)k.fn)(op, out, in, p, on_cpu ? gen_or_default(g) : NULL) != TH_OK)
+    return TH_ERROR;
   THTensor_bumpVersion(out);
   return TH_OK;
 }
@@ -452,9 +459,16 @@ int THTensor_bernoulli_(THTensor *t, double prob, THGenerator *g) {
   return run_kernel(TH_OP_bernoulli, t, NULL, &p, g);
 }
 
-/* Checks that every element of t is in [lo, hi] (NaN fails); t any dtype on the CPU. */
+/* Checks that every element of t is in [lo, hi] (NaN fails); t any dtype on any device (a
+ * device tensor is read through a float64 copy on the host). */
 static int values_in(const THTensor *t, double lo, double hi, bool *ok) {
-  THTensor *c = THTensor_toDtype(t, TH_F64);
+  THTensor *c;
+  if (THTensor_device(t).type == TH_DEVICE_CPU) {
+    c = THTensor_toDtype(t, TH_F64);
+  } else if ((c = THTensor_empty(TH_F64, TH_CPU, t->ndim, t->size)) && THTensor_copy(c, t) != TH_OK) {
+    THTensor_free(c);
+    c = NULL;
+  }
   if (!c) return TH_ERROR;
   const double *v = THTensor_data(c);
   int64_t n = THTensor_numel(c);
@@ -465,9 +479,19 @@ static int values_in(const THTensor *t, double lo, double hi, bool *ok) {
   return TH_OK;
 }
 
+static const char *device_name(THDevice d, char *buf) {
+  if (d.type == TH_DEVICE_CPU) return "cpu";
+  snprintf(buf, 32, "cuda:%d", d.index);
+  return buf;
+}
+
 int THTensor_bernoulliTensor_(THTensor *t, const THTensor *prob, THGenerator *g) {
   char a[TH_SHAPE_STRLEN], b[TH_SHAPE_STRLEN];
   if (check_writable("bernoulli_", t)) return TH_ERROR;
+  if (!THDevice_equal(THTensor_device(t), THTensor_device(prob)))
+    return TH_setError("[bernoulli_] expected all tensors to be on the same device, but found at "
+                       "least two devices, %s and %s", device_name(THTensor_device(t), a),
+                       device_name(THTensor_device(prob), b));
   if (!THDtype_isFloating(prob->dtype))
     return TH_setError("[bernoulli_] expected floating point probabilities, got %s",
                        THDtype_name(prob->dtype));
@@ -476,8 +500,8 @@ int THTensor_bernoulliTensor_(THTensor *t, const THTensor *prob, THGenerator *g)
     return TH_setError("[bernoulli_] probabilities of shape %s cannot be broadcast to the shape %s "
                        "of the tensor", TH_formatShape(a, prob->ndim, prob->size),
                        TH_formatShape(b, t->ndim, t->size));
-  bool ok;
-  if (values_in(ex, 0, 1, &ok) != TH_OK) {
+  bool ok; /* the unexpanded probabilities: the same values, fewer of them */
+  if (values_in(prob, 0, 1, &ok) != TH_OK) {
     THTensor_free(ex);
     return TH_ERROR;
   }

@@ -22,7 +22,8 @@
  * default generator is one per process, like PyTorch's, seeded from /dev/urandom on first use.
  *
  * The ops follow THMath.h's conventions: 0-based, TH_OK / TH_ERROR (or NULL) with
- * TH_lastError() set, inputs unchanged after a failure.  A NULL generator means the default.
+ * TH_lastError() set, inputs unchanged after a failure.  A NULL generator means the default;
+ * tensors on a CUDA device take NULL only (they draw from their device's Philox generator).
  */
 #ifndef TH_RANDOM_H
 #define TH_RANDOM_H

@@ -172,9 +172,9 @@ static int lb_bernoulli_(lua_State *L) {
 
 /* ======================================================================= new tensors */
 
-/* Makes the 0-based indices in t 1-based, in place. */
+/* Makes the 0-based indices in t 1-based, in place (on t's device). */
 static int one_based(THTensor *t) {
-  if (t->dtype == TH_I64 && THTensor_isContiguous(t)) {
+  if (t->dtype == TH_I64 && THTensor_isContiguous(t) && THTensor_device(t).type == TH_DEVICE_CPU) {
     int64_t *p = THTensor_data(t), n = THTensor_numel(t);
     for (int64_t i = 0; i < n; i++) p[i] += 1;
     THTensor_bumpVersion(t);
