@@ -47,9 +47,18 @@ int THIndex_checkWritable(const char *op, const THTensor *t) {
   return TH_OK;
 }
 
+static const char *device_name(THDevice d, char *buf) {
+  if (d.type == TH_DEVICE_CPU) return "cpu";
+  snprintf(buf, 32, "cuda:%d", d.index);
+  return buf;
+}
+
 int THIndex_sameDevice(const char *op, const THTensor *a, const THTensor *b) {
+  char b1[32], b2[32];
   if (b && !THDevice_equal(THTensor_device(a), THTensor_device(b)))
-    return TH_setError("[%s] expected all tensors to be on the same device", op);
+    return TH_setError("[%s] expected all tensors to be on the same device, but found at least "
+                       "two devices, %s and %s", op, device_name(THTensor_device(a), b1),
+                       device_name(THTensor_device(b), b2));
   return TH_OK;
 }
 
@@ -119,11 +128,88 @@ static THTensor *index_arg(const char *op, const THTensor *index, int max_ndim,
   return THTensor_toDtype(index, TH_I64);
 }
 
+/* ======================================================================= index tensors */
+
+static THIndexConvertKernel convert_kernels[TH_NDEVICE_TYPES];
+
+void THIndex_registerConvert(THDeviceType device, THIndexConvertKernel k) {
+  if (device > TH_DEVICE_CPU && device < TH_NDEVICE_TYPES) convert_kernels[device] = k;
+}
+
+int THIndex_convert(THTensor *out, const THTensor *src, int64_t n, int64_t base,
+                    bool wrap_negative, int64_t *first_bad) {
+  char b1[32];
+  THDevice dev = THTensor_device(src);
+  if (src->dtype != TH_I64 || out->dtype != TH_I64 || !THTensor_isContiguous(src) ||
+      !THTensor_isContiguous(out) || THTensor_numel(src) != THTensor_numel(out) ||
+      !THDevice_equal(dev, THTensor_device(out)))
+    return TH_setError("[index] internal: index conversion needs two contiguous int64 tensors "
+                       "of one size on one device");
+  int64_t m = THTensor_numel(src);
+  if (dev.type != TH_DEVICE_CPU) {
+    THIndexConvertKernel k = convert_kernels[dev.type];
+    if (!k) return TH_setError("[index] no index kernels for %s", device_name(dev, b1));
+    return k(out, src, n, base, wrap_negative, first_bad);
+  }
+  const int64_t *p = THTensor_data(src);
+  int64_t *q = THTensor_data(out), bad = -1;
+  for (int64_t i = 0; i < m; i++) {
+    int64_t v = p[i];
+    if (v >= base && v - base < n) {
+      q[i] = v - base;
+    } else if (wrap_negative && v < 0 && v >= -n) {
+      q[i] = v + n;
+    } else {
+      q[i] = INT64_MIN;
+      if (bad < 0) bad = i;
+    }
+  }
+  if (first_bad) *first_bad = bad;
+  return TH_OK;
+}
+
+static void index_error(const char *op, int64_t v, int64_t n, int dim) {
+  if (dim < 0)
+    TH_setError("[%s] index %lld is out of bounds for a tensor with %lld elements", op,
+                (long long)v, (long long)n);
+  else
+    TH_setError("[%s] index %lld is out of bounds for dimension %d with size %lld", op,
+                (long long)v, dim + 1, (long long)n);
+}
+
+/* check_indices for an index on a device: one conversion kernel and one wait for the
+ * position of the first bad entry; the result is a new tensor (ix is freed). */
+static THTensor *check_device_indices(const char *op, THTensor *ix, int64_t n, int dim,
+                                      bool allow_negative) {
+  if (THTensor_numel(ix) == 0) return ix;
+  int64_t bad = -1;
+  THTensor *r = THTensor_empty(TH_I64, THTensor_device(ix), ix->ndim, ix->size);
+  if (!r || THIndex_convert(r, ix, n, 0, allow_negative, &bad) != TH_OK) {
+    THTensor_free(r);
+    THTensor_free(ix);
+    return NULL;
+  }
+  if (bad >= 0) { /* the value, for the message: one element read from the device */
+    int64_t at[TH_MAX_DIMS];
+    for (int d = ix->ndim - 1; d >= 0; d--) {
+      at[d] = bad % ix->size[d];
+      bad /= ix->size[d];
+    }
+    index_error(op, THTensor_getInt64(ix, at), n, dim);
+    THTensor_free(r);
+    r = NULL;
+  }
+  THTensor_free(ix);
+  return r;
+}
+
 /* Checks that every entry of ix (contiguous int64, owned) lies in [0, n), or in [-n, n) when
  * negatives are allowed (then they are wrapped, in a copy when ix may be the caller's).
  * dim < 0: the message speaks of a flat tensor.  Returns ix, or NULL (ix freed). */
 static THTensor *check_indices(const char *op, THTensor *ix, int64_t n, int dim,
                                bool allow_negative, bool may_be_callers) {
+  if (THTensor_device(ix).type != TH_DEVICE_CPU)
+    return check_device_indices(op, ix, n, dim, allow_negative);
   const int64_t *p = THTensor_data(ix);
   int64_t m = THTensor_numel(ix), lo = allow_negative ? -n : 0;
   bool bad = false, neg = false;
@@ -139,12 +225,7 @@ static THTensor *check_indices(const char *op, THTensor *ix, int64_t n, int dim,
         v = p[i];
         break;
       }
-    if (dim < 0)
-      TH_setError("[%s] index %lld is out of bounds for a tensor with %lld elements", op,
-                  (long long)v, (long long)n);
-    else
-      TH_setError("[%s] index %lld is out of bounds for dimension %d with size %lld", op,
-                  (long long)v, dim + 1, (long long)n);
+    index_error(op, v, n, dim);
     THTensor_free(ix);
     return NULL;
   }

@@ -85,6 +85,20 @@ typedef int (*THRepeatKernel)(THTensor *out, const THTensor *src);
  * the elements on and below (tril) / above (triu) diagonal k and zeroes the rest. */
 typedef int (*THTriKernel)(THTensor *out, const THTensor *src, int64_t k, bool upper);
 
+/* ---- index tensors on any device ----
+ * out (contiguous int64, src's shape and device; may be src) gets each entry v of src
+ * (contiguous int64) as a 0-based position: v - base when base <= v < base + n, v + n when
+ * wrap_negative and -n <= v < 0, and INT64_MIN (out of range for every op) otherwise.  When
+ * first_bad is not NULL it gets the flat position of the first out-of-range entry, or -1;
+ * on a device that read is the call's one wait for the device.  CPU tensors are converted
+ * here; a device backend registers the kernel for its tensors (THIndexConvertKernel, with
+ * this contract and arguments already checked). */
+typedef int (*THIndexConvertKernel)(THTensor *out, const THTensor *src, int64_t n, int64_t base,
+                                    bool wrap_negative, int64_t *first_bad);
+TH_API void THIndex_registerConvert(THDeviceType device, THIndexConvertKernel k);
+TH_API int THIndex_convert(THTensor *out, const THTensor *src, int64_t n, int64_t base,
+                           bool wrap_negative, int64_t *first_bad);
+
 /* ---- joining ---- */
 
 /* Concatenates n tensors along dim.  They must have one ndim and equal sizes except along dim;

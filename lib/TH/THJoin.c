@@ -534,7 +534,18 @@ THTensor *THTensor_repeatInterleaveIndex(const THTensor *repeats, int64_t output
                 TH_formatShape(a, repeats->ndim, repeats->size));
     return NULL;
   }
-  THTensor *rp = THTensor_toDtype(repeats, TH_I64);
+  /* counted on the host: a device's repeats are read back once, the positions go back */
+  THDevice dev = THTensor_device(repeats);
+  THTensor *rp;
+  if (dev.type == TH_DEVICE_CPU) {
+    rp = THTensor_toDtype(repeats, TH_I64);
+  } else {
+    rp = THTensor_empty(TH_I64, TH_CPU, repeats->ndim, repeats->size);
+    if (rp && THTensor_copy(rp, repeats) != TH_OK) {
+      THTensor_free(rp);
+      rp = NULL;
+    }
+  }
   if (!rp) return NULL;
   const int64_t *p = THTensor_data(rp);
   int64_t n = THTensor_numel(rp), total = 0;
@@ -553,13 +564,22 @@ THTensor *THTensor_repeatInterleaveIndex(const THTensor *repeats, int64_t output
     THTensor_free(rp);
     return NULL;
   }
-  THTensor *r = THTensor_empty(TH_I64, THTensor_device(rp), 1, &total);
+  THTensor *r = THTensor_empty(TH_I64, TH_CPU, 1, &total);
   if (r) {
     int64_t *o = THTensor_data(r);
     for (int64_t i = 0, k = 0; i < n; i++)
       for (int64_t j = 0; j < p[i]; j++) o[k++] = i;
   }
   THTensor_free(rp);
+  if (r && dev.type != TH_DEVICE_CPU) { /* from pageable memory: staged before this returns */
+    THTensor *d = THTensor_empty(TH_I64, dev, 1, &total);
+    if (d && THTensor_copyAsync(d, r, true) != TH_OK) {
+      THTensor_free(d);
+      d = NULL;
+    }
+    THTensor_free(r);
+    r = d;
+  }
   return r;
 }
 

@@ -43,40 +43,50 @@ static bool dim_size(const THTensor *t, int d, int64_t *size) {
   return true;
 }
 
-/* The 1-based index tensor at idx as a new 0-based contiguous int64 tensor, left on the stack
- * (owned by the GC) and returned.  With check set, every entry must lie in 1..size (or, with
- * negatives, -size..-1, which count from the end and are wrapped); dim (0-based, or -1 for a
- * flat tensor) names the dimension in the message. */
-static THTensor *index_arg(lua_State *L, int idx, const char *op, bool check, int64_t size,
-                           int dim, bool negatives) {
-  THTensor *ix = lb_checktensor(L, idx);
-  if (ix->dtype != TH_I64 && ix->dtype != TH_I32) {
-    luaL_error(L, "[%s] expected an int64 or int32 index tensor, got %s", op, THDtype_name(ix->dtype));
-    return NULL;
-  }
-  THTensor **slot = lb_newslot(L);
-  THTensor *r = THTensor_empty(TH_I64, THTensor_device(ix), ix->ndim, ix->size);
-  if (!r) {
+/* An index argument as the binding received it.  A device's index is converted on the
+ * device without waiting for it and its range is left to the op, which checks it anyway (the
+ * op's one wait); only when the op fails is the index checked here, on the host, so that an
+ * out-of-range index is reported as the user wrote it (1-based). */
+typedef struct {
+  int idx;        /* the index argument's stack position */
+  int pos;        /* the converted tensor's stack position */
+  const char *op;
+  bool check;     /* the range is known: size and dim are valid */
+  int64_t size;
+  int dim;        /* 0-based, or -1 for a flat tensor */
+  bool negatives; /* -size..-1 count from the end */
+  bool deferred;  /* converted on a device, range left to the op */
+} IndexArg;
+
+/* Converts ix (int64 or int32, any device) on the host as index_arg describes, into r (int64,
+ * ix's shape, any device) when r is not NULL; raises the error for the first bad entry. */
+static void convert_on_host(lua_State *L, const IndexArg *a, const THTensor *ix, THTensor *r) {
+  bool ix_host = THTensor_device(ix).type == TH_DEVICE_CPU;
+  bool r_host = !r || THTensor_device(r).type == TH_DEVICE_CPU;
+  THTensor *src = ix_host ? THTensor_toDtype(ix, TH_I64)
+                          : THTensor_empty(TH_I64, TH_CPU, ix->ndim, ix->size);
+  THTensor *q_t = r_host ? r : THTensor_empty(TH_I64, TH_CPU, ix->ndim, ix->size);
+  int rc = src && (r_host || q_t) ? TH_OK : TH_ERROR;
+  if (rc == TH_OK && !ix_host) rc = THTensor_copy(src, ix); /* one read of the device */
+  if (rc != TH_OK) {
+    THTensor_free(src);
+    if (q_t != r) THTensor_free(q_t);
     lb_error(L);
-    return NULL;
-  }
-  *slot = r;
-  THTensor *src = THTensor_toDtype(ix, TH_I64);
-  if (!src) {
-    lb_error(L);
-    return NULL;
+    return;
   }
   const int64_t *p = THTensor_data(src);
-  int64_t *q = THTensor_data(r), n = THTensor_numel(r), bad = -1;
-  if (check) {
+  int64_t *q = q_t ? THTensor_data(q_t) : NULL, n = THTensor_numel(src), bad = -1;
+  const int64_t size = a->size;
+  if (a->check) {
     for (int64_t i = 0; i < n; i++) {
-      int64_t v = p[i];
-      if (v >= 1 && v <= size) q[i] = v - 1;
-      else if (negatives && v < 0 && v >= -size) q[i] = v + size;
+      int64_t v = p[i], w;
+      if (v >= 1 && v <= size) w = v - 1;
+      else if (a->negatives && v < 0 && v >= -size) w = v + size;
       else {
         bad = i;
         break;
       }
+      if (q) q[i] = w;
     }
   } else {
     for (int64_t i = 0; i < n; i++) {
@@ -85,38 +95,88 @@ static THTensor *index_arg(lua_State *L, int idx, const char *op, bool check, in
         bad = i;
         break;
       }
-      q[i] = v > 0 ? v - 1 : v;
+      if (q) q[i] = v > 0 ? v - 1 : v;
     }
   }
+  int64_t v = bad >= 0 ? p[bad] : 0;
+  if (bad < 0 && q_t != r) /* from pageable memory: staged before this returns */
+    rc = THTensor_copyAsync(r, q_t, true);
+  THTensor_free(src);
+  if (q_t != r) THTensor_free(q_t);
+  if (rc != TH_OK) {
+    lb_error(L);
+    return;
+  }
   if (bad >= 0) {
-    int64_t v = p[bad];
-    THTensor_free(src);
     const char *hint = v == 0 ? " (indices are 1-based)" : "";
-    if (dim < 0)
-      fail(L, "[%s] index %lld is out of bounds for a tensor with %lld elements%s", op,
-                 (long long)v, (long long)size, hint);
-    else if (check)
-      fail(L, "[%s] index %lld is out of bounds for dimension %d with size %lld%s", op,
-                 (long long)v, dim + 1, (long long)size, hint);
+    if (a->dim < 0)
+      fail(L, "[%s] index %lld is out of bounds for a tensor with %lld elements%s", a->op,
+           (long long)v, (long long)size, hint);
+    else if (a->check)
+      fail(L, "[%s] index %lld is out of bounds for dimension %d with size %lld%s", a->op,
+           (long long)v, a->dim + 1, (long long)size, hint);
     else
-      luaL_error(L, "[%s] index 0 is invalid: indices are 1-based", op);
+      luaL_error(L, "[%s] index 0 is invalid: indices are 1-based", a->op);
+  }
+}
+
+/* The 1-based index tensor at idx as a new 0-based contiguous int64 tensor, left on the stack
+ * (owned by the GC) and returned.  With check set, every entry must lie in 1..size (or, with
+ * negatives, -size..-1, which count from the end and are wrapped); dim (0-based, or -1 for a
+ * flat tensor) names the dimension in the message.  A device's index is converted there:
+ * with defer, its range is left to the op (see IndexArg); without, it is checked at once. */
+static THTensor *index_arg(lua_State *L, IndexArg *a, int idx, const char *op, bool check,
+                           int64_t size, int dim, bool negatives, bool defer) {
+  THTensor *ix = lb_checktensor(L, idx);
+  if (ix->dtype != TH_I64 && ix->dtype != TH_I32) {
+    luaL_error(L, "[%s] expected an int64 or int32 index tensor, got %s", op, THDtype_name(ix->dtype));
     return NULL;
   }
+  *a = (IndexArg){idx, 0, op, check, size, dim, negatives, false};
+  THTensor **slot = lb_newslot(L);
+  a->pos = lua_gettop(L);
+  THTensor *r = THTensor_empty(TH_I64, THTensor_device(ix), ix->ndim, ix->size);
+  if (!r) {
+    lb_error(L);
+    return NULL;
+  }
+  *slot = r;
+  if (THTensor_device(ix).type == TH_DEVICE_CPU || !check) {
+    convert_on_host(L, a, ix, r);
+    return r;
+  }
+  THTensor *src = THTensor_toDtype(ix, TH_I64);
+  int64_t bad = -1;
+  int rc = src ? THIndex_convert(r, src, size, 1, negatives, defer ? NULL : &bad) : TH_ERROR;
   THTensor_free(src);
+  if (rc != TH_OK) {
+    lb_error(L);
+    return NULL;
+  }
+  a->deferred = defer;
+  if (bad >= 0) convert_on_host(L, a, ix, NULL); /* raises the message */
   return r;
 }
 
 /* An index tensor for dim `dimarg` (a 0-based or negative dim) of t. */
-static THTensor *dim_index_arg(lua_State *L, int idx, const char *op, const THTensor *t,
-                               int dimarg, bool negatives) {
+static THTensor *dim_index_arg(lua_State *L, IndexArg *a, int idx, const char *op,
+                               const THTensor *t, int dimarg, bool negatives) {
   int64_t size = 0;
   bool ok = dim_size(t, dimarg, &size);
   int d = dimarg < 0 ? dimarg + (t->ndim ? t->ndim : 1) : dimarg;
-  return index_arg(L, idx, op, ok, size, d, negatives);
+  return index_arg(L, a, idx, op, ok, size, d, negatives, true);
 }
 
-/* Adds 1 to every element of a contiguous int64 tensor (a result of ours). */
-static void to_one_based(THTensor *t) {
+/* Adds 1 to every element of a contiguous int64 tensor (a result of ours, owned by a slot). */
+static void to_one_based(lua_State *L, THTensor *t) {
+  if (THTensor_device(t).type != TH_DEVICE_CPU) {
+    THArg args[2] = {THArg_tensor(t), THArg_number(1)};
+    THOpParams p = TH_OPPARAMS_DEFAULT;
+    THTensor *r = THMath_pointwise(TH_OP_add, NULL, true, 2, args, &p);
+    if (!r) lb_error(L);
+    THTensor_free(r);
+    return;
+  }
   int64_t n = THTensor_numel(t), *p = THTensor_data(t);
 #pragma omp parallel for if (n > TH_PARALLEL_GRAIN && !omp_in_parallel())
   for (int64_t i = 0; i < n; i++) p[i] += 1;
@@ -136,8 +196,6 @@ static THScalar check_scalar(lua_State *L, int idx, const char *op) {
     if (t->ndim != 0)
       luaL_error(L, "[%s] only supports a 0-dim value tensor, but got one with %d dimension%s", op,
                  t->ndim, t->ndim == 1 ? "" : "s");
-    if (THTensor_device(t).type != TH_DEVICE_CPU)
-      luaL_error(L, "[%s] the value tensor must be on the CPU", op);
     int64_t zero[1] = {0};
     if (t->dtype == TH_BOOL) {
       s.kind = TH_KIND_BOOL;
@@ -183,14 +241,27 @@ static void release(lua_State *L, int pos) {
   }
 }
 
-static int done(lua_State *L, THTensor **slot, THTensor *r, int out_idx, int ixpos) {
-  release(L, ixpos);
+/* Raises the op's error; for a deferred index, the index's own error first when it has an
+ * out-of-range entry (which the op rejected). */
+static int op_failed(lua_State *L, const IndexArg *a) {
+  if (a->deferred) {
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", TH_lastError());
+    convert_on_host(L, a, lb_checktensor(L, a->idx), NULL);
+    TH_setError("%s", msg);
+  }
+  return lb_error(L);
+}
+
+static int done(lua_State *L, const IndexArg *a, THTensor **slot, THTensor *r, int out_idx) {
+  release(L, a->pos);
+  if (!r) return op_failed(L, a);
   return push_result(L, slot, r, out_idx);
 }
 
-static int done_inplace(lua_State *L, int rc, int ixpos) {
-  release(L, ixpos);
-  if (rc != TH_OK) return lb_error(L);
+static int done_inplace(lua_State *L, const IndexArg *a, int rc) {
+  release(L, a->pos);
+  if (rc != TH_OK) return op_failed(L, a);
   lua_settop(L, 1);
   return 1;
 }
@@ -245,7 +316,7 @@ static int push_list(lua_State *L, ListHolder *h, bool one_based) {
   lua_createtable(L, h->n > 0 && h->n < (1 << 30) ? (int)h->n : 0, 0);
   for (int64_t i = 0; i < h->n; i++) {
     THTensor **slot = lb_newslot(L);
-    if (one_based) to_one_based(h->list[i]);
+    if (one_based) to_one_based(L, h->list[i]);
     *slot = h->list[i];
     h->list[i] = NULL;
     lua_rawseti(L, -2, (int)(i + 1));
@@ -347,11 +418,11 @@ static int lb_index_select(lua_State *L) {
   lua_settop(L, 4);
   THTensor *t = lb_checktensor(L, 1);
   int d = lb_checkdim(L, 2);
-  THTensor *ix = dim_index_arg(L, 3, "index_select", t, d, false);
-  int ixpos = lua_gettop(L);
+  IndexArg ia;
+  THTensor *ix = dim_index_arg(L, &ia, 3, "index_select", t, d, false);
   THTensor *out = opt_tensor(L, 4);
   THTensor **slot = out ? NULL : lb_newslot(L);
-  return done(L, slot, THTensor_indexSelect(out, t, d, ix), out ? 4 : 0, ixpos);
+  return done(L, &ia, slot, THTensor_indexSelect(out, t, d, ix), out ? 4 : 0);
 }
 
 /* gather(t, dim, index, out) */
@@ -359,22 +430,22 @@ static int lb_gather(lua_State *L) {
   lua_settop(L, 4);
   THTensor *t = lb_checktensor(L, 1);
   int d = lb_checkdim(L, 2);
-  THTensor *ix = dim_index_arg(L, 3, "gather", t, d, false);
-  int ixpos = lua_gettop(L);
+  IndexArg ia;
+  THTensor *ix = dim_index_arg(L, &ia, 3, "gather", t, d, false);
   THTensor *out = opt_tensor(L, 4);
   THTensor **slot = out ? NULL : lb_newslot(L);
-  return done(L, slot, THTensor_gather(out, t, d, ix), out ? 4 : 0, ixpos);
+  return done(L, &ia, slot, THTensor_gather(out, t, d, ix), out ? 4 : 0);
 }
 
 /* take(t, index, out) */
 static int lb_take(lua_State *L) {
   lua_settop(L, 3);
   THTensor *t = lb_checktensor(L, 1);
-  THTensor *ix = index_arg(L, 2, "take", true, THTensor_numel(t), -1, true);
-  int ixpos = lua_gettop(L);
+  IndexArg ia;
+  THTensor *ix = index_arg(L, &ia, 2, "take", true, THTensor_numel(t), -1, true, true);
   THTensor *out = opt_tensor(L, 3);
   THTensor **slot = out ? NULL : lb_newslot(L);
-  return done(L, slot, THTensor_take(out, t, ix), out ? 3 : 0, ixpos);
+  return done(L, &ia, slot, THTensor_take(out, t, ix), out ? 3 : 0);
 }
 
 /* masked_select(t, mask, out) */
@@ -397,7 +468,7 @@ static int lb_nonzero(lua_State *L) {
   THTensor *r = THTensor_nonzero(NULL, t);
   if (!r) return lb_error(L);
   *slot = r;
-  to_one_based(r);
+  to_one_based(L, r);
   if (out) {
     if (!THTensor_sameShape(out, r) && THTensor_resize(out, r->ndim, r->size) != TH_OK)
       return lb_error(L);
@@ -419,7 +490,7 @@ static int lb_nonzero_tuple(lua_State *L) {
   THTensor *r = THTensor_nonzero(NULL, t);
   if (!r) return lb_error(L);
   *slot = r;
-  to_one_based(r);
+  to_one_based(L, r);
   int nd = t->ndim ? t->ndim : 1;
   lua_createtable(L, nd, 0);
   for (int d = 0; d < nd; d++) {
@@ -427,7 +498,7 @@ static int lb_nonzero_tuple(lua_State *L) {
     THTensor *col;
     if (t->ndim == 0) { /* PyTorch: one tensor of zeros (here ones) per non-zero element */
       int64_t n = r->size[0];
-      col = THTensor_full(TH_I64, TH_CPU, 1, &n, 1);
+      col = THTensor_full(TH_I64, THTensor_device(t), 1, &n, 1);
     } else {
       THTensor *v = THTensor_select(r, 1, d);
       col = v ? THTensor_clone(v) : NULL;
@@ -491,14 +562,14 @@ static int lb_scatter(lua_State *L) {
   THTensor *src = lb_totensor(L, 4);
   THScalar v = {TH_KIND_INT, 0, 0};
   if (!src) v = check_scalar(L, 4, op);
-  THTensor *ix = dim_index_arg(L, 3, op, t, d, false);
-  int ixpos = lua_gettop(L);
+  IndexArg ia;
+  THTensor *ix = dim_index_arg(L, &ia, 3, op, t, d, false);
   if (inplace) {
-    return done_inplace(L, THTensor_scatter_(t, d, ix, src, v, reduce), ixpos);
+    return done_inplace(L, &ia, THTensor_scatter_(t, d, ix, src, v, reduce));
   }
   THTensor *out = opt_tensor(L, 7);
   THTensor **slot = out ? NULL : lb_newslot(L);
-  return done(L, slot, THTensor_scatter(out, t, d, ix, src, v, reduce), out ? 7 : 0, ixpos);
+  return done(L, &ia, slot, THTensor_scatter(out, t, d, ix, src, v, reduce), out ? 7 : 0);
 }
 
 /* scatter_add(t, dim, index, src, inplace, out) */
@@ -508,14 +579,14 @@ static int lb_scatter_add(lua_State *L) {
   int d = lb_checkdim(L, 2);
   bool inplace = lua_toboolean(L, 5);
   THTensor *src = lb_checktensor(L, 4);
-  THTensor *ix = dim_index_arg(L, 3, inplace ? "scatter_add_" : "scatter_add", t, d, false);
-  int ixpos = lua_gettop(L);
+  IndexArg ia;
+  THTensor *ix = dim_index_arg(L, &ia, 3, inplace ? "scatter_add_" : "scatter_add", t, d, false);
   if (inplace) {
-    return done_inplace(L, THTensor_scatterAdd_(t, d, ix, src), ixpos);
+    return done_inplace(L, &ia, THTensor_scatterAdd_(t, d, ix, src));
   }
   THTensor *out = opt_tensor(L, 6);
   THTensor **slot = out ? NULL : lb_newslot(L);
-  return done(L, slot, THTensor_scatterAdd(out, t, d, ix, src), out ? 6 : 0, ixpos);
+  return done(L, &ia, slot, THTensor_scatterAdd(out, t, d, ix, src), out ? 6 : 0);
 }
 
 /* index_add(t, dim, index, src, alpha, inplace, out) */
@@ -527,14 +598,14 @@ static int lb_index_add(lua_State *L) {
   bool inplace = lua_toboolean(L, 6);
   const char *op = inplace ? "index_add_" : "index_add";
   THScalar alpha = lua_isnoneornil(L, 5) ? (THScalar){TH_KIND_INT, 1, 1} : check_scalar(L, 5, op);
-  THTensor *ix = dim_index_arg(L, 3, op, t, d, false);
-  int ixpos = lua_gettop(L);
+  IndexArg ia;
+  THTensor *ix = dim_index_arg(L, &ia, 3, op, t, d, false);
   if (inplace) {
-    return done_inplace(L, THTensor_indexAdd_(t, d, ix, src, alpha), ixpos);
+    return done_inplace(L, &ia, THTensor_indexAdd_(t, d, ix, src, alpha));
   }
   THTensor *out = opt_tensor(L, 7);
   THTensor **slot = out ? NULL : lb_newslot(L);
-  return done(L, slot, THTensor_indexAdd(out, t, d, ix, src, alpha), out ? 7 : 0, ixpos);
+  return done(L, &ia, slot, THTensor_indexAdd(out, t, d, ix, src, alpha), out ? 7 : 0);
 }
 
 /* index_copy(t, dim, index, src, inplace, out) */
@@ -544,14 +615,14 @@ static int lb_index_copy(lua_State *L) {
   int d = lb_checkdim(L, 2);
   THTensor *src = lb_checktensor(L, 4);
   bool inplace = lua_toboolean(L, 5);
-  THTensor *ix = dim_index_arg(L, 3, inplace ? "index_copy_" : "index_copy", t, d, false);
-  int ixpos = lua_gettop(L);
+  IndexArg ia;
+  THTensor *ix = dim_index_arg(L, &ia, 3, inplace ? "index_copy_" : "index_copy", t, d, false);
   if (inplace) {
-    return done_inplace(L, THTensor_indexCopy_(t, d, ix, src), ixpos);
+    return done_inplace(L, &ia, THTensor_indexCopy_(t, d, ix, src));
   }
   THTensor *out = opt_tensor(L, 6);
   THTensor **slot = out ? NULL : lb_newslot(L);
-  return done(L, slot, THTensor_indexCopy(out, t, d, ix, src), out ? 6 : 0, ixpos);
+  return done(L, &ia, slot, THTensor_indexCopy(out, t, d, ix, src), out ? 6 : 0);
 }
 
 /* index_fill(t, dim, index, value, inplace) */
@@ -564,15 +635,15 @@ static int lb_index_fill(lua_State *L) {
   THScalar v = check_scalar(L, 4, op);
   THTensor *vt = lb_totensor(L, 4); /* a value tensor that requires grad gets a gradient */
   if (vt && !vt->requires_grad) vt = NULL;
-  THTensor *ix = dim_index_arg(L, 3, op, t, d, true);
-  int ixpos = lua_gettop(L);
+  IndexArg ia;
+  THTensor *ix = dim_index_arg(L, &ia, 3, op, t, d, true);
   if (inplace) {
-    return done_inplace(L, vt ? THAutograd_indexFillTensor_(t, d, ix, vt, v)
-                              : THTensor_indexFill_(t, d, ix, v), ixpos);
+    return done_inplace(L, &ia, vt ? THAutograd_indexFillTensor_(t, d, ix, vt, v)
+                              : THTensor_indexFill_(t, d, ix, v));
   }
   THTensor **slot = lb_newslot(L);
-  return done(L, slot, vt ? THAutograd_indexFillTensor(t, d, ix, vt, v)
-                          : THTensor_indexFill(t, d, ix, v), 0, ixpos);
+  return done(L, &ia, slot, vt ? THAutograd_indexFillTensor(t, d, ix, vt, v)
+                          : THTensor_indexFill(t, d, ix, v), 0);
 }
 
 /* ======================================================================= rearranging */
@@ -668,8 +739,8 @@ static int lb_repeat_interleave_index(lua_State *L) {
   THTensor **slot = lb_newslot(L);
   THTensor *r = THTensor_repeatInterleaveIndex(reps, osize);
   if (!r) return lb_error(L);
-  to_one_based(r);
   lb_fill(L, slot, r);
+  to_one_based(L, r);
   return 1;
 }
 
@@ -740,8 +811,9 @@ static int lb_narrow_copy(lua_State *L) {
 static int lb_wrap_index(lua_State *L) {
   lua_settop(L, 2);
   int64_t size = lb_checkint(L, 2);
-  THTensor *r = index_arg(L, 1, "index", true, size, 0, true);
-  to_one_based(r);
+  IndexArg ia;
+  THTensor *r = index_arg(L, &ia, 1, "index", true, size, 0, true, false);
+  to_one_based(L, r);
   return 1;
 }
 
