@@ -27,7 +27,7 @@ template <int N, typename I> struct Strided {
   I shape[TH_MAX_DIMS];
   int64_t st[N][TH_MAX_DIMS];
 
-  __device__ __forceinline__ void get(I p, int64_t *off) const {
+  __host__ __device__ __forceinline__ void get(I p, int64_t *off) const {
 #pragma unroll
     for (int k = 0; k < N; k++) off[k] = 0;
     for (int d = ndim - 1; d >= 0; d--) {
@@ -41,7 +41,7 @@ template <int N, typename I> struct Strided {
 
 template <int N, typename I>
 Strided<N, I> make_strided(int ndim, const int64_t *shape, const int64_t *const *strides) {
-  Strided<N, I> s;
+  Strided<N, I> s{};
   int64_t sh[TH_MAX_DIMS], st[N][TH_MAX_DIMS];
   int n = 0;
   for (int d = 0; d < ndim; d++) {
