@@ -40,9 +40,17 @@ static int check_square(const char *op, const THTensor *a) {
   return TH_OK;
 }
 
+static const char *dev_name(THDevice d, char *buf) {
+  if (d.type == TH_DEVICE_CPU) return "cpu";
+  snprintf(buf, 32, "cuda:%d", d.index);
+  return buf;
+}
+
 static int check_pair(const char *op, const THTensor *a, const THTensor *b) {
+  char b1[32], b2[32];
   if (!THDevice_equal(THTensor_device(a), THTensor_device(b)))
-    return TH_setError("[%s] expected A and B on the same device", op);
+    return TH_setError("[%s] expected A and B on the same device, but A is on %s and B on %s", op,
+                       dev_name(THTensor_device(a), b1), dev_name(THTensor_device(b), b2));
   if (a->dtype != b->dtype)
     return TH_setError("[%s] expected A and B to have the same dtype, but found A of type %s and "
                        "B of type %s instead", op, THDtype_name(a->dtype), THDtype_name(b->dtype));
@@ -99,10 +107,25 @@ static THTensor *int_tensor(THDtype dt, THDevice dev, int64_t n) {
   return THTensor_empty(dt, dev, 1, &n);
 }
 
-/* Reads info[] (int32, on the CPU for now) and raises the op's message for the first failure. */
+/* t itself (retained) when it is on the CPU, else a CPU copy (waits for the device). */
+static THTensor *on_host(const THTensor *t) {
+  if (THTensor_device(t).type == TH_DEVICE_CPU) {
+    THTensor_retain((THTensor *)t);
+    return (THTensor *)t;
+  }
+  THTensor *h = THTensor_empty(t->dtype, TH_CPU, t->ndim, t->size);
+  if (h && THTensor_copy(h, t) != TH_OK) {
+    THTensor_free(h);
+    return NULL;
+  }
+  return h;
+}
+
+/* Reads info[] (int32, contiguous, on the CPU) and raises the op's message for the first
+ * failure. */
 typedef enum { INFO_INV, INFO_SOLVE, INFO_CHOLESKY, INFO_SVD, INFO_EIGH, INFO_LSTSQ } InfoKind;
 
-static int check_info(const char *op, const THTensor *info, InfoKind kind) {
+static int info_message(const char *op, const THTensor *info, InfoKind kind) {
   int64_t B = info->size[0];
   const int *v = THTensor_data(info);
   for (int64_t b = 0; b < B; b++) {
@@ -139,6 +162,15 @@ static int check_info(const char *op, const THTensor *info, InfoKind kind) {
   return TH_OK;
 }
 
+/* The kernels' info[] (on the op's device) checked on the host. */
+static int check_info(const char *op, const THTensor *info, InfoKind kind) {
+  THTensor *h = on_host(info);
+  if (!h) return TH_ERROR;
+  int rc = info_message(op, h, kind);
+  THTensor_free(h);
+  return rc;
+}
+
 /* res (owned) converted to dtype dt; NULL on failure (res freed either way). */
 static THTensor *to_dtype_owned(THTensor *res, THDtype dt) {
   if (!res || res->dtype == dt) return res;
@@ -155,8 +187,11 @@ static THTensor *give(const char *op, THTensor *out, THTensor *res) {
   if (out->dtype != res->dtype)
     rc = TH_setError("[%s] expected out to have dtype %s, but got %s", op,
                      THDtype_name(res->dtype), THDtype_name(out->dtype));
-  else if (!THDevice_equal(THTensor_device(out), THTensor_device(res)))
-    rc = TH_setError("[%s] expected out on the device of the input", op);
+  else if (!THDevice_equal(THTensor_device(out), THTensor_device(res))) {
+    char b1[32], b2[32];
+    rc = TH_setError("[%s] expected out on the input's device, %s, but it is on %s", op,
+                     dev_name(THTensor_device(res), b1), dev_name(THTensor_device(out), b2));
+  }
   else if (!THTensor_sameShape(out, res))
     rc = THTensor_resize(out, res->ndim, res->size);
   if (rc == TH_OK) rc = THTensor_copy(out, res);
@@ -543,8 +578,10 @@ static int lstsq_impl(const THTensor *a, const THTensor *b, double rcond, const 
   if (check_matrix(op, a) != TH_OK || check_floating(op, b) != TH_OK ||
       check_pair(op, a, b) != TH_OK)
     return TH_ERROR;
+  /* no driver: gelsy on the CPU, gels on CUDA (PyTorch's defaults) */
   THLstsqDriver drv;
-  if (!driver || strcmp(driver, "gelsy") == 0) drv = TH_LSTSQ_GELSY;
+  if (!driver && THTensor_device(a).type != TH_DEVICE_CPU) drv = TH_LSTSQ_GELS;
+  else if (!driver || strcmp(driver, "gelsy") == 0) drv = TH_LSTSQ_GELSY;
   else if (strcmp(driver, "gels") == 0) drv = TH_LSTSQ_GELS;
   else if (strcmp(driver, "gelsd") == 0) drv = TH_LSTSQ_GELSD;
   else if (strcmp(driver, "gelss") == 0) drv = TH_LSTSQ_GELSS;
@@ -620,8 +657,11 @@ static int lstsq_impl(const THTensor *a, const THTensor *b, double rcond, const 
   /* residuals: rows n.. of b, when m > n, the driver leaves them there, and A has full rank */
   bool want_res = m > n && drv != TH_LSTSQ_GELSY;
   if (want_res && R) {
-    const int64_t *rk = THTensor_data(R);
+    THTensor *hr = on_host(R);
+    if (!hr) goto done;
+    const int64_t *rk = THTensor_data(hr);
     for (int64_t i = 0; i < B && want_res; i++) want_res = rk[i] == n;
+    THTensor_free(hr);
   }
   if (want_res) {
     THTensor *tail = THTensor_narrow(wb, nbd, n, m - n);

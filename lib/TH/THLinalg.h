@@ -122,7 +122,8 @@ TH_API int THLinalg_svd(const THTensor *a, bool full_matrices, bool compute_uv, 
                         THTensor **s, THTensor **vh);
 /* eigenvalues ascending in *w; eigenvectors (columns) in *v unless v is NULL. */
 TH_API int THLinalg_eigh(const THTensor *a, bool upper, THTensor **w, THTensor **v);
-/* driver: NULL (gelsy) or "gels", "gelsy", "gelsd", "gelss"; rcond < 0: eps * max(m, n).
+/* driver: NULL (gelsy on the CPU, gels on CUDA, as PyTorch) or "gels", "gelsy", "gelsd",
+ * "gelss"; rcond < 0: eps * max(m, n).
  * b may be one dim short of a (a vector right side).  residuals: the squared residual norms of
  * each column when m > n, the driver is not gelsy and every matrix has full rank, else an
  * empty tensor (PyTorch's rule).  rank: int64, empty for gels.  sv: the singular values for

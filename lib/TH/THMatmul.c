@@ -69,8 +69,12 @@ static int check_self(const char *op, const THTensor *self, const THTensor *ref,
   if (self->dtype != dt)
     return TH_setError("[%s] expected self to have the dtype of the matrices, %s, but got %s", op,
                        THDtype_name(dt), THDtype_name(self->dtype));
-  if (!THDevice_equal(THTensor_device(self), THTensor_device(ref)))
-    return TH_setError("[%s] expected all tensors to be on the same device", op);
+  if (!THDevice_equal(THTensor_device(self), THTensor_device(ref))) {
+    char b1[32], b2[32];
+    return TH_setError("[%s] expected all tensors to be on the same device, but found at least "
+                       "two devices, %s and %s", op, dev_name(THTensor_device(ref), b1),
+                       dev_name(THTensor_device(self), b2));
+  }
   bool same = self->ndim == nd && memcmp(self->size, shape, sizeof(int64_t) * (size_t)nd) == 0;
   if (inplace && !same)
     return TH_setError("[%s] bad in-place call: self of shape %s doesn't match the result shape %s",
@@ -121,8 +125,11 @@ static THTensor *run_product(Product *p, const THTensor *ka, const THTensor *kb,
     if (dest->dtype != dt)
       return TH_setError("[%s] expected out to have dtype %s, but got %s", p->name,
                          THDtype_name(dt), THDtype_name(dest->dtype)), NULL;
-    if (!THDevice_equal(THTensor_device(dest), dev))
-      return TH_setError("[%s] expected out on the same device as the operands", p->name), NULL;
+    if (!THDevice_equal(THTensor_device(dest), dev)) {
+      char b1[32], b2[32];
+      return TH_setError("[%s] expected out on the operands' device, %s, but it is on %s", p->name,
+                         dev_name(dev, b1), dev_name(THTensor_device(dest), b2)), NULL;
+    }
   }
   if (dest && has_overlap(dest) && THTensor_numel(dest) > 1)
     return TH_setError("[%s] unsupported operation: more than one element of the written-to "

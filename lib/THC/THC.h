@@ -69,4 +69,9 @@ TH_API uint64_t THC_initialSeed(int device);
  * (seed, offset .. offset + increment).  PyTorch's philox_cuda_state. */
 TH_API int THC_philoxReserve(int device, uint64_t increment, uint64_t *seed, uint64_t *offset);
 
+/* ---- matrix products: TF32 tensor cores for float32 (PyTorch's
+ * torch.backends.cuda.matmul.allow_tf32); off by default, process-wide ---- */
+TH_API int THC_setAllowTF32(bool allow);
+TH_API bool THC_getAllowTF32(void);
+
 #endif

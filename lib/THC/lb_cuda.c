@@ -328,6 +328,18 @@ static int lbc_reference_copy(lua_State *L) {
   return 1;
 }
 
+/* allow_tf32_get() -> bool; allow_tf32_set(bool): TF32 tensor cores for float32 products */
+static int lbc_allow_tf32_get(lua_State *L) {
+  lua_pushboolean(L, THC_getAllowTF32());
+  return 1;
+}
+
+static int lbc_allow_tf32_set(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TBOOLEAN);
+  lbc_check(L, THC_setAllowTF32(lua_toboolean(L, 1)));
+  return 0;
+}
+
 int luaopen_torch_cuda_core(lua_State *L);
 int luaopen_torch_cuda_core(lua_State *L) {
   luaL_newmetatable(L, STREAM_MT);
@@ -364,6 +376,8 @@ int luaopen_torch_cuda_core(lua_State *L) {
       {"event_elapsed", lbc_event_elapsed},
       {"reference_sgemm", lbc_reference_sgemm},
       {"reference_copy", lbc_reference_copy},
+      {"allow_tf32_get", lbc_allow_tf32_get},
+      {"allow_tf32_set", lbc_allow_tf32_set},
       {NULL, NULL}};
   lua_newtable(L);
   luaL_register(L, NULL, funcs);
