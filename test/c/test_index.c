@@ -275,7 +275,29 @@ static void test_threads(void) {
   for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
 }
 
+/* THIndex_convert: 1-based positions with negatives from the end, the first bad one found */
+static void test_convert(void) {
+  const int64_t v[6] = {1, 5, -1, -5, 3, 2};
+  THTensor *src = i64s(6, v), *out = THTensor_empty(TH_I64, TH_CPU, 1, (int64_t[]){6});
+  int64_t bad = 7;
+  CHECK(THIndex_convert(out, src, 5, 1, true, &bad) == TH_OK, "%s", TH_lastError());
+  const int64_t *o = THTensor_data(out);
+  const int64_t want[6] = {0, 4, 4, 0, 2, 1};
+  for (int i = 0; i < 6; i++) CHECK(o[i] == want[i], "entry %d: %lld", i, (long long)o[i]);
+  CHECK(bad == -1, "bad %lld", (long long)bad);
+  CHECK(THIndex_convert(out, src, 5, 0, false, &bad) == TH_OK, "%s", TH_lastError());
+  CHECK(bad == 1 && o[1] == INT64_MIN && o[0] == 1 && o[4] == 3, "bad %lld", (long long)bad);
+  CHECK(THIndex_convert(src, src, 4, 1, false, NULL) == TH_OK, "in place: %s", TH_lastError());
+  CHECK(((int64_t *)THTensor_data(src))[2] == INT64_MIN, "in place");
+  THTensor *f = THTensor_empty(TH_F32, TH_CPU, 1, (int64_t[]){6});
+  CHECK(THIndex_convert(out, f, 5, 1, true, NULL) == TH_ERROR, "a float32 source");
+  THTensor_free(f);
+  THTensor_free(src);
+  THTensor_free(out);
+}
+
 int main(void) {
+  test_convert();
   test_select();
   test_write();
   test_join_split();
