@@ -4,6 +4,7 @@
  * THCpuScan.c).  Kernels always write fresh contiguous outputs; out= tensors are filled by a
  * copy afterwards, so a failed op leaves them untouched. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "THReduce.h"
 #include "autograd/THNode.h"
@@ -76,6 +77,23 @@ static int check_out(const char *name, const THTensor *out, THDtype result, OutR
                        THDtype_name(result), THDtype_name(out->dtype));
   if (THTensor_device(out).type != TH_DEVICE_CPU && THTensor_device(out).type != TH_DEVICE_CUDA)
     return TH_setError("[%s] unknown device of the out= tensor", name);
+  return TH_OK;
+}
+
+static const char *device_name(THDevice d, char *buf) {
+  if (d.type == TH_DEVICE_CPU) return "cpu";
+  snprintf(buf, 32, "cuda:%d", d.index);
+  return buf;
+}
+
+/* The out= tensors (any may be NULL) on x's device. */
+static int check_out_devices(const char *name, const THTensor *x, THTensor *const *outs, int n) {
+  char b1[32], b2[32];
+  for (int k = 0; k < n && outs; k++)
+    if (outs[k] && !THDevice_equal(THTensor_device(outs[k]), THTensor_device(x)))
+      return TH_setError("[%s] expected all tensors to be on the same device, but found at "
+                         "least two devices, %s and %s", name, device_name(THTensor_device(x), b1),
+                         device_name(THTensor_device(outs[k]), b2));
   return TH_OK;
 }
 
@@ -230,6 +248,7 @@ static int reduce_run(THOp op, const THTensor *x, int ndims, const int *dims, bo
       result_dt[k] = (THDtype)want;
   }
   /* out= checks come before anything is written */
+  if (check_out_devices(name, x, outs, nout) != TH_OK) return TH_ERROR;
   for (int k = 0; k < nout && outs; k++) {
     OutRule rule = k == 1 && nout == 2 && op != TH_OP_var_mean && op != TH_OP_std_mean
                      ? OUT_EXACT : ri.out_rule;
@@ -509,6 +528,7 @@ static int scan_run(THOp op, const THTensor *x, int dim, int dtype, THTensor *co
   if (op == TH_OP_logcumsumexp && !THDtype_isFloating(rd))
     return TH_setError("[logcumsumexp] not implemented for dtype %s", THDtype_name(rd));
   if (outs) {
+    if (check_out_devices(name, x, outs, nout) != TH_OK) return TH_ERROR;
     if (op == TH_OP_logcumsumexp && check_out(name, outs[0], rd, OUT_FLOAT, "") != TH_OK)
       return TH_ERROR;
     if (values_indices && (check_out(name, outs[0], rd, OUT_EXACT, " for the values") != TH_OK ||

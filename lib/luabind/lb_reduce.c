@@ -253,7 +253,7 @@ static THTensor *parse(lua_State *L, Call *c, const char *name, THOp op, unsigne
 
 /* 0-based -> 1-based indices, in place (t is owned by a Lua value by now). */
 static void add_one(lua_State *L, THTensor *t) {
-  if (t->dtype == TH_I64 && THTensor_isContiguous(t)) {
+  if (t->dtype == TH_I64 && THTensor_isContiguous(t) && THTensor_device(t).type == TH_DEVICE_CPU) {
     int64_t *p = THTensor_data(t), n = THTensor_numel(t);
     for (int64_t i = 0; i < n; i++) p[i] += 1;
     return;
