@@ -16,6 +16,10 @@
 #include <string.h>
 #include "THGeneral.h"
 
+#ifdef __cplusplus /* also read by the CUDA backend's C++ kernel files */
+extern "C" {
+#endif
+
 typedef uint16_t th_half;
 typedef uint16_t th_bfloat16;
 
@@ -131,5 +135,9 @@ static inline th_bfloat16 th_float2bfloat16(float f) {
   x += 0x7fff + ((x >> 16) & 1);
   return (th_bfloat16)(x >> 16);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

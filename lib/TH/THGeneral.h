@@ -12,6 +12,10 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#ifdef __cplusplus /* also read by the CUDA backend's C++ kernel files */
+extern "C" {
+#endif
+
 #if defined(__GNUC__)
 #define TH_API __attribute__((visibility("default")))
 #define TH_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -52,5 +56,9 @@ TH_API void TH_setNumThreads(int n);
 
 /* Elementwise kernels run in parallel only above this many elements. */
 #define TH_PARALLEL_GRAIN 32768
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
