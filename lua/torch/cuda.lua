@@ -26,14 +26,21 @@ local function backend()
     return nil, reason
   end
   state.core = core
-  if state.pending_seed then core.manual_seed(state.pending_seed, -1) end
+  for _, fn in pairs(state.pending) do fn(core) end
+  state.pending = {}
   return core
 end
+state.pending = {}
 
--- torch.manual_seed(s) seeds every GPU too; until the backend is loaded the seed waits here,
--- so that a CPU-only script never loads the CUDA libraries just to seed them.
+-- Runs fn(core) now when the backend is loaded, otherwise once it loads: settings made before
+-- (torch.manual_seed's seed for every GPU, allow_tf32) wait, the last one of each `setting`,
+-- so that a CPU-only script never loads the CUDA libraries just to pass them on.
+function cuda._apply_when_loaded(setting, fn)
+  if state.core then fn(state.core) else state.pending[setting] = fn end
+end
+
 function cuda._seed_all_when_loaded(seed)
-  if state.core then state.core.manual_seed(seed, -1) else state.pending_seed = seed end
+  cuda._apply_when_loaded('seed', function(core) core.manual_seed(seed, -1) end)
 end
 
 -- The C module, or an error saying why CUDA can't be used.

@@ -148,8 +148,9 @@ require 'torch.nn_kernels'
 -- torch.set_printoptions{precision =, threshold =, edgeitems =, linewidth =, profile =, sci_mode =}
 function torch.set_printoptions(opts) return require('torch.print').set_printoptions(opts) end
 
--- torch.nn, torch.optim and torch.cuda load on first use, so `require 'torch'` stays quick.
-local lazy = { nn = 'torch.nn', optim = 'torch.optim', cuda = 'torch.cuda' }
+-- torch.nn, torch.optim, torch.cuda and torch.backends load on first use, so `require 'torch'`
+-- stays quick.
+local lazy = { nn = 'torch.nn', optim = 'torch.optim', cuda = 'torch.cuda', backends = 'torch.backends' }
 setmetatable(torch, {
   __index = function(t, k)
     local m = lazy[k]
