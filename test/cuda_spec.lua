@@ -19,6 +19,17 @@ describe('torch.cuda without a usable GPU', function()
     end
   end)
 
+  it('keeps torch.backends.cuda.matmul.allow_tf32', function()
+    local m = torch.backends.cuda.matmul
+    assert.is_false(m.allow_tf32)
+    m.allow_tf32 = true
+    assert.is_true(m.allow_tf32)
+    m.allow_tf32 = false
+    assert.is_false(m.allow_tf32)
+    assert.are.equal('[backends.cuda.matmul] allow_tf32 must be a boolean, got number', err(function() m.allow_tf32 = 1 end))
+    assert.are.equal('[backends.cuda.matmul] unknown setting "allow_fp16"', err(function() m.allow_fp16 = true end))
+  end)
+
   it('says why CUDA is unavailable', function()
     if available then return end
     assert.is_false(available)
