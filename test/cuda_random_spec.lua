@@ -20,7 +20,6 @@ end
 
 local N = 1000000
 local FLOATS = { torch.float32, torch.float64, torch.float16, torch.bfloat16 }
-local INTS = { torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8 }
 
 -- mean, standard deviation, min and max of a CUDA tensor, computed on the host in float64
 local function stats(t)
@@ -182,13 +181,13 @@ describe('discrete distributions on CUDA', function()
       local p = torch.tensor({ 0.1, 0.5, 0.9, 0, 1 }, { dtype = pdt }):cuda()
       local x = cuda({ N / 5, 5 }):bernoulli_(p) -- p broadcast along the rows
       local col = x:cpu():double():mean(1)
-      local want = { 0.1, 0.5, 0.9, 0, 1 }
-      for j = 1, 5 do near(col[j], want[j], 0.006, 'bernoulli_(p) column ' .. j .. ' ' .. tostring(pdt)) end
+      local want = p:cpu():double():tolist() -- 0.9 is 0.8984375 in bfloat16
+      for j = 1, 5 do near(col[j], want[j], 0.007, 'bernoulli_(p) column ' .. j .. ' ' .. tostring(pdt)) end
       local y = torch.bernoulli(p:expand(N / 5, 5):contiguous())
       assert.are.equal(pdt, y.dtype)
       assert.is_true(y.is_cuda)
       col = y:cpu():double():mean(1)
-      for j = 1, 5 do near(col[j], want[j], 0.006, 'bernoulli(p) column ' .. j .. ' ' .. tostring(pdt)) end
+      for j = 1, 5 do near(col[j], want[j], 0.007, 'bernoulli(p) column ' .. j .. ' ' .. tostring(pdt)) end
     end
     local self = torch.full({ N }, 0.25, { device = 'cuda' })
     self:bernoulli_(self) -- the probabilities are the tensor being written
@@ -229,7 +228,7 @@ describe('randperm and multinomial on CUDA', function()
       assert.are.same({ n }, idx:size():totable())
       local f = frequencies(idx, 5)
       local want = { 0.1, 0.2, 0, 0.3, 0.4 }
-      for j = 1, 5 do near(f[j], want[j], 0.006, 'frequency of ' .. j .. ' ' .. tostring(dt)) end
+      for j = 1, 5 do near(f[j], want[j], 0.007, 'frequency of ' .. j .. ' ' .. tostring(dt)) end
     end
     -- the rows of a transposed (non-contiguous) 2-D distribution: {1, 0, 0}, {0, 0, 1}, {1, 2, 1}
     local w = torch.tensor({ { 1, 0, 1 }, { 0, 0, 2 }, { 0, 1, 1 } }, { dtype = torch.float32 }):cuda():t()
@@ -251,7 +250,7 @@ describe('randperm and multinomial on CUDA', function()
     assert.are.same({ rows, 1 }, idx:size():totable())
     local f = frequencies(idx, 5)
     local want = { 0.1, 0.2, 0, 0.3, 0.4 }
-    for j = 1, 5 do near(f[j], want[j], 0.006, 'first draw ' .. j) end
+    for j = 1, 5 do near(f[j], want[j], 0.01, 'first draw ' .. j) end
     -- every draw of a row is distinct; zero weights come last; the first column still follows w
     for _, dt in ipairs(FLOATS) do
       local all = torch.multinomial(w:to(dt):cuda():expand(20000, 5):contiguous(), 5):cpu()
@@ -260,7 +259,7 @@ describe('randperm and multinomial on CUDA', function()
       assert.is_true(torch.equal(sorted, torch.arange(1, 6):expand(20000, 5)), tostring(dt))
       assert.is_true(torch.equal(all:select(2, 5), torch.full({ 20000 }, 3, { dtype = torch.int64 })), tostring(dt))
       f = frequencies(all:select(2, 1), 5)
-      for j = 1, 5 do near(f[j], want[j], 0.012, 'first of 5 draws ' .. j .. ' ' .. tostring(dt)) end
+      for j = 1, 5 do near(f[j], want[j], 0.02, 'first of 5 draws ' .. j .. ' ' .. tostring(dt)) end
     end
     -- many categories
     local big = torch.rand(200000, { device = 'cuda' })
@@ -285,7 +284,7 @@ describe('seeds and layouts on CUDA', function()
       function() return torch.bernoulli(torch.full({ 1000 }, 0.5, { device = 'cuda' })) end,
       function() return torch.randperm(1000, { device = 'cuda' }) end,
       function() return torch.multinomial(torch.ones(1000, { device = 'cuda' }), 10) end,
-      function() return torch.multinomial(torch.ones(1000, { device = 'cuda' }), 1) end,
+      function() return torch.multinomial(torch.ones(100, 1000, { device = 'cuda' }), 1) end,
       function() return torch.multinomial(torch.ones(1000, { device = 'cuda' }), 10, true) end,
     }
     for i, f in ipairs(samplers) do

@@ -88,6 +88,15 @@ __device__ __forceinline__ double uniform_open(uint64_t x) {
   return ((double)(x >> 12) + 0.5) * 0x1p-52;
 }
 
+// Two independent standard normals from the group's two 53-bit uniforms (Box-Muller).
+__device__ __forceinline__ void normal_pair(const uint4 &r, double *z) {
+  double radius = sqrt(-2.0 * log(1.0 - uniform53(word64(r, 0))));
+  double s, c;
+  sincospi(2.0 * uniform53(word64(r, 1)), &s, &c);
+  z[0] = radius * c;
+  z[1] = radius * s;
+}
+
 // ======================================================================= element access
 
 template <typename S> struct IsFloating {
@@ -149,11 +158,10 @@ struct Normal {
   }
   template <typename S> __device__ void sample(const uint4 &r, S *v) const {
     if constexpr (std::is_same<S, double>::value) {
-      double radius = sqrt(-2.0 * log(1.0 - uniform53(word64(r, 0))));
-      double s, c;
-      sincospi(2.0 * uniform53(word64(r, 1)), &s, &c);
-      v[0] = fma(radius * c, std, mean);
-      v[1] = fma(radius * s, std, mean);
+      double z[2];
+      normal_pair(r, z);
+      v[0] = fma(z[0], std, mean);
+      v[1] = fma(z[1], std, mean);
     } else {
       const float m = (float)mean, sd = (float)std;
       for (int k = 0; k < 4; k += 2) {
@@ -183,14 +191,10 @@ struct InDouble {
     case THC_OP_cauchy:
       for (int k = 0; k < 2; k++) x[k] = fma(b, tan(kPi * (uniform53(word64(r, k)) - 0.5)), a);
       break;
-    case THC_OP_log_normal: {
-      double radius = sqrt(-2.0 * log(1.0 - uniform53(word64(r, 0))));
-      double s, c;
-      sincospi(2.0 * uniform53(word64(r, 1)), &s, &c);
-      x[0] = exp(fma(radius * c, b, a));
-      x[1] = exp(fma(radius * s, b, a));
+    case THC_OP_log_normal:
+      normal_pair(r, x);
+      for (int k = 0; k < 2; k++) x[k] = exp(fma(x[k], b, a));
       break;
-    }
     default: { // geometric: the number of trials up to the first success, >= 1
       const double log_q = log(1.0 - a);
       for (int k = 0; k < 2; k++) x[k] = ceil(log(uniform_open(word64(r, k))) / log_q);
