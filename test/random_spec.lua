@@ -599,7 +599,7 @@ describe('torch.Generator', function()
 
   it('rejects what is not a generator and devices it has none for', function()
     assert.are.equal('[rand] generator must be a torch.Generator, got table', err(torch.rand, 2, {generator = {}}))
-    assert.truthy(err(torch.Generator, 'cuda'):find('no generator for device cuda', 1, true))
+    assert.truthy(err(torch.Generator, 'cuda'):find('no generator objects for device cuda', 1, true))
     local g = torch.Generator()
     assert.truthy(err(g.manual_seed, {}, 1):find('torch.Generator expected, got table', 1, true))
   end)

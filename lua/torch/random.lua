@@ -40,8 +40,8 @@ end
 function torch.Generator(device)
   if type(device) == 'table' and not getmetatable(device) then device = device.device end
   if device ~= nil and torch.device(device).type ~= 'cpu' then
-    torch._error(string.format('[Generator] no generator for device %s: this build has no CUDA backend',
-      tostring(device)))
+    torch._error(string.format('[Generator] no generator objects for device %s: CUDA tensors draw from '
+      .. 'their device\'s generator (seed it with torch.cuda.manual_seed)', tostring(device)))
   end
   return core.generator_new()
 end
@@ -53,7 +53,11 @@ function torch.manual_seed(seed)
   return torch.default_generator
 end
 torch.manualSeed = torch.manual_seed -- Torch7
-function torch.seed() return core.gen_seed(nil) end
+function torch.seed()
+  local seed = core.gen_seed(nil)
+  torch.cuda._seed_all_when_loaded(seed)
+  return seed
+end
 function torch.initial_seed() return core.gen_initial_seed(nil) end
 function torch.get_rng_state() return core.gen_get_state(nil) end
 function torch.set_rng_state(state)
