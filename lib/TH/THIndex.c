@@ -143,8 +143,8 @@ int THIndex_convert(THTensor *out, const THTensor *src, int64_t n, int64_t base,
   if (src->dtype != TH_I64 || out->dtype != TH_I64 || !THTensor_isContiguous(src) ||
       !THTensor_isContiguous(out) || THTensor_numel(src) != THTensor_numel(out) ||
       !THDevice_equal(dev, THTensor_device(out)))
-    return TH_setError("[index] internal: index conversion needs two contiguous int64 tensors "
-                       "of one size on one device");
+    return TH_setError("[index_convert] expected contiguous int64 tensors of one size on one "
+                       "device");
   int64_t m = THTensor_numel(src);
   if (dev.type != TH_DEVICE_CPU) {
     THIndexConvertKernel k = convert_kernels[dev.type];
