@@ -23,15 +23,24 @@ static bool arg_is_integral(THArg a) {
   return a.t ? !THDtype_isFloating(a.t->dtype) : a.s.kind != TH_KIND_FLOAT;
 }
 
-/* *res = every element of the bool tensor t is true (t contiguous, on the CPU). */
-static int all_true(const char *op, const THTensor *t, bool *res) {
-  if (THTensor_device(t).type != TH_DEVICE_CPU)
-    return TH_setError("[%s] only implemented for CPU tensors", op);
+/* *res = every element of the contiguous bool tensor t is true; a device tensor is read
+ * through a copy on the CPU. */
+static int all_true(const THTensor *t, bool *res) {
+  THTensor *host = NULL;
+  if (THTensor_device(t).type != TH_DEVICE_CPU) {
+    host = THTensor_empty(TH_BOOL, TH_CPU, t->ndim, t->size);
+    if (!host || THTensor_copy(host, t) != TH_OK) {
+      THTensor_free(host);
+      return TH_ERROR;
+    }
+    t = host;
+  }
   const bool *v = (const bool *)THTensor_data(t);
   int64_t n = THTensor_numel(t);
   bool all = true;
   for (int64_t i = 0; i < n && all; i++) all = v[i];
   *res = all;
+  THTensor_free(host);
   return TH_OK;
 }
 
@@ -96,19 +105,24 @@ THTensor *THTensor_nanToNum(THTensor *out, bool inplace, THArg a, double nan, co
 
 /* ======================================================================= division */
 
-/* Integer division by zero is an error, found before any kernel runs. */
+/* Integer division by zero is an error, found before any kernel runs.  A divisor tensor on
+ * a GPU is not searched for zeros (that would wait for the device at every call): as in
+ * PyTorch, its zero elements give no error there, and THC's kernels write 0 for them, the
+ * CPU kernels' value.  A number divisor of 0 is an error on every device. */
 static int check_divisor(THOp op, THArg a, THArg b) {
   THArg args[2] = {a, b};
   if (THDtype_isFloating(THMath_resultType(2, args))) return TH_OK;
   bool zero;
   if (!b.t) {
     zero = b.s.kind == TH_KIND_FLOAT ? b.s.f == 0 : b.s.i == 0;
+  } else if (THTensor_device(b.t).type != TH_DEVICE_CPU) {
+    zero = false;
   } else {
     THArg e[2] = {b, THArg_number(0)};
     THTensor *nz = THMath_pointwise(TH_OP_ne, NULL, false, 2, e, NULL);
     if (!nz) return TH_ERROR;
     bool all_nonzero;
-    int rc = all_true(THOp_info(op)->name, nz, &all_nonzero);
+    int rc = all_true(nz, &all_nonzero);
     THTensor_free(nz);
     if (rc != TH_OK) return rc;
     zero = !all_nonzero;
@@ -294,7 +308,7 @@ int THTensor_allclose(const THTensor *a, const THTensor *b, double rtol, double 
                       bool equal_nan, bool *res) {
   THTensor *c = THTensor_isclose(NULL, a, b, rtol, atol, equal_nan);
   if (!c) return TH_ERROR;
-  int rc = all_true("allclose", c, res);
+  int rc = all_true(c, res);
   THTensor_free(c);
   return rc;
 }
@@ -309,7 +323,7 @@ int THTensor_equal(const THTensor *a, const THTensor *b, bool *res) {
   THArg args[2] = {THArg_tensor(a), THArg_tensor(b)};
   THTensor *e = THMath_pointwise(TH_OP_eq, NULL, false, 2, args, NULL);
   if (!e) return TH_ERROR;
-  int rc = all_true("equal", e, res);
+  int rc = all_true(e, res);
   THTensor_free(e);
   return rc;
 }

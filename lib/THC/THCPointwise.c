@@ -49,7 +49,8 @@ static int thc_pointwise(THOp op, const THIter *it, const THOpParams *p) {
   cudaError_t e = THC_launchPointwise((int)op, &d, &params, THC_stream(-1));
   THC_guardExit(&g);
   if (e == THC_UNSUPPORTED)
-    return TH_setError("[%s] not implemented for '%s' on CUDA", name, THDtype_name(it->dtypes[1]));
+    return TH_setError("[%s] not implemented for dtype %s", name,
+                       THDtype_name(it->dtypes[it->noperands > 1 ? 1 : 0]));
   return THC_CHECK(e);
 }
 
