@@ -172,11 +172,13 @@ describe('sum, nansum, mean, prod on CUDA', function()
     local x = torch.rand(2 ^ 22)
     both(x, function(t) return t:sum() end, 'sum of 2^22')
     both(x, function(t) return t:mean() end, 'mean of 2^22')
-    both(x, function(t) return t:sum() end, 'unaligned sum', function(t) return t:narrow(1, 2, 2 ^ 22 - 5) end)
+    both(x, function(t) return t:sum() end, 'unaligned sum',
+      function(t) return t:narrow(1, 2, 2 ^ 22 - 5) end)
     local m = torch.rand(1024, 1024)
     both(m, function(t) return t:sum(-1) end, 'sum(-1) of 1024x1024')
     both(m, function(t) return t:sum(1) end, 'sum(1) of 1024x1024')
-    both(m, function(t) return t:sum(1) end, 'sum(1) of the transpose', function(t) return t:t() end)
+    both(m, function(t) return t:sum(1) end, 'sum(1) of the transpose',
+      function(t) return t:t() end)
     local tall = torch.rand(300000, 3)
     both(tall, function(t) return t:sum(1) end, 'sum(1) of 300000x3')
     both(tall, function(t) return t:sum(2) end, 'sum(2) of 300000x3')
@@ -253,9 +255,11 @@ describe('var, std, var_mean, std_mean, norm, logsumexp on CUDA', function()
       both(x, function(t) return t:var() end, name .. ' var()', v)
       both(x, function(t) return t:std(2) end, name .. ' std(2)', v)
       both(x, function(t) return t:var({ 1, 3 }, { correction = 0 }) end, name .. ' var c=0', v)
-      both(x, function(t) return t:std(-1, { correction = 2, keepdim = true }) end, name .. ' std c=2', v)
+      both(x, function(t) return t:std(-1, { correction = 2, keepdim = true }) end,
+        name .. ' std c=2', v)
       both(x, function(t) return torch.var_mean(t, 1) end, name .. ' var_mean(1)', v)
-      both(x, function(t) return torch.std_mean(t, { 2, 3 }, { correction = 0 }) end, name .. ' std_mean', v)
+      both(x, function(t) return torch.std_mean(t, { 2, 3 }, { correction = 0 }) end,
+        name .. ' std_mean', v)
     end
     for _, dt in ipairs({ 'float64', 'float16', 'bfloat16' }) do
       local y = x:to(torch[dt])
@@ -274,7 +278,8 @@ describe('var, std, var_mean, std_mean, norm, logsumexp on CUDA', function()
     for _, p in ipairs({ 2, 1, 0, 3, 0.5, -1, inf, -inf }) do
       both(x, function(t) return t:norm(p) end, 'norm(' .. p .. ')')
       both(x, function(t) return t:norm(p, 2) end, 'norm(' .. p .. ', 2)')
-      both(x, function(t) return t:norm(p, { 1, 3 }, true) end, 'norm(' .. p .. ', {1, 3})', VIEWS.transposed)
+      both(x, function(t) return t:norm(p, { 1, 3 }, true) end, 'norm(' .. p .. ', {1, 3})',
+        VIEWS.transposed)
     end
     for _, dt in ipairs({ 'float64', 'float16', 'bfloat16' }) do
       both(x:to(torch[dt]), function(t) return t:norm(2, 3) end, dt .. ' norm(2, 3)')
@@ -286,7 +291,8 @@ describe('var, std, var_mean, std_mean, norm, logsumexp on CUDA', function()
     local x = torch.randn(6, 50) * 10
     both(x, function(t) return t:logsumexp(2) end, 'logsumexp(2)')
     both(x, function(t) return t:logsumexp({ 1, 2 }) end, 'logsumexp({1, 2})')
-    both(x, function(t) return t:logsumexp(1, true) end, 'logsumexp(1, true)', function(t) return t:t() end)
+    both(x, function(t) return t:logsumexp(1, true) end, 'logsumexp(1, true)',
+      function(t) return t:t() end)
     local s = torch.randn(5, 4)
     s[1]:fill_(-inf)
     s[2][3] = inf
@@ -479,7 +485,8 @@ describe('empty and 0-dim tensors, errors, devices on CUDA', function()
     assert.is_truthy(msg:find('cpu', 1, true), msg)
     msg = H.err(function() return x:cumsum(1, { out = torch.zeros(3, 4) }) end)
     assert.is_truthy(msg:find('cuda:0', 1, true) and msg:find('cpu', 1, true), msg)
-    msg = H.err(function() return x:max(1, { out = { torch.zeros(4), torch.zeros(4, { dtype = torch.int64 }) } }) end)
+    local values, indices = torch.zeros(4), torch.zeros(4, { dtype = torch.int64 })
+    msg = H.err(function() return x:max(1, { out = { values, indices } }) end)
     assert.is_truthy(msg:find('cuda:0', 1, true) and msg:find('cpu', 1, true), msg)
   end)
 end)

@@ -22,6 +22,7 @@
 // running maximum and a sum of exponentials).  max/min propagate NaN; the indexed forms keep
 // the first index on ties and the first NaN.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include "THCReduceDevice.cuh"
 
@@ -485,6 +486,28 @@ int64_t pow2_ceil(int64_t v) {
   while (p < v) p <<= 1;
   return p;
 }
+// Blocks of reduce_kernel<Op> with `threads` threads (a power of two) that fit on one
+// multiprocessor of the current device; asked of the runtime once per device and size.
+template <class Op> cudaError_t blocks_per_sm(int threads, int *per_sm) {
+  typedef typename Op::acc_t T;
+  constexpr int kDevices = 16, kSizes = 10; /* 1 .. 512 threads */
+  static std::atomic<int> cache[kDevices][kSizes];
+  int dev, size = 0;
+  while ((1 << size) < threads) size++;
+  cudaError_t e = cudaGetDevice(&dev);
+  if (e != cudaSuccess) return e;
+  int n = dev < kDevices ? cache[dev][size].load(std::memory_order_relaxed) : 0;
+  if (n == 0) {
+    e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&n, reduce_kernel<Op>, threads,
+                                                      (size_t)threads * sizeof(T));
+    if (e != cudaSuccess) return e;
+    n = std::max(n, 1);
+    if (dev < kDevices) cache[dev][size].store(n, std::memory_order_relaxed);
+  }
+  *per_sm = n;
+  return cudaSuccess;
+}
+
 void dims_append(Dims &g, int64_t size, int64_t xs, int64_t os) {
   g.size[g.n] = size;
   g.xs[g.n] = xs;
@@ -576,10 +599,9 @@ template <class Op> cudaError_t make_plan(const THCReduceDesc &d, Plan *P) {
     int sms, per_sm = 1;
     cudaError_t e = multiprocessors(&sms);
     if (e == cudaSuccess && blocks < 4 * (int64_t)sms)
-      e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, reduce_kernel<Op>,
-                                                        (int)(bx * by), P->smem);
+      e = blocks_per_sm<Op>((int)(bx * by), &per_sm);
     if (e != cudaSuccess) return e;
-    const int64_t target = (int64_t)sms * std::max(per_sm, 1);
+    const int64_t target = (int64_t)sms * per_sm;
     if (blocks < target)
       splits = std::min<int64_t>({ceil_div(target, blocks), per_lane / kMinWork, 65535});
   }
@@ -620,7 +642,9 @@ cudaError_t run(const THCReduceDesc &d, const Op &op, void *ws, size_t *ws_bytes
   return cudaGetLastError();
 }
 
-bool is_float_dtype(int dt) { return dt == TH_F32 || dt == TH_F64 || dt == TH_F16 || dt == TH_BF16; }
+bool is_float_dtype(int dt) {
+  return dt == TH_F32 || dt == TH_F64 || dt == TH_F16 || dt == TH_BF16;
+}
 
 // Calls f with the accumulator of d's op and dtype.
 template <class F> cudaError_t with_op(const THCReduceDesc &d, F &&f) {
