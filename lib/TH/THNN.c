@@ -1425,8 +1425,7 @@ static int bce_operand(const char *op, const char *what, const THTensor *t,
   if (!THDtype_isFloating(t->dtype))
     return TH_setError("[%s] expected a floating point %s, got %s", op, what,
                        THDtype_name(t->dtype));
-  if (!THDevice_equal(THTensor_device(t), THTensor_device(input)))
-    return TH_setError("[%s] expected %s on the input's device", op, what);
+  if (check_device(op, what, t, input) != TH_OK) return TH_ERROR;
   bool good = exact ? THTensor_sameShape(t, input) : t->ndim <= input->ndim;
   for (int d = 0; good && !exact && d < t->ndim; d++) {
     int64_t s = t->size[t->ndim - 1 - d];
