@@ -100,12 +100,12 @@ local function targets_like(input, target)
   return target
 end
 
-local function class_targets(name, target)
+local function class_targets(name, target, device)
   if type(target) == 'number' then
     if target ~= math.floor(target) then
       torch._error(string.format('[%s] class target must be an integer, got %s', name, tostring(target)))
     end
-    return torch.tensor(target, { dtype = torch.int64 })
+    return torch.tensor(target, { dtype = torch.int64 }):to(device)
   end
   if target.dtype ~= torch.int64 then return target:long() end
   return target
@@ -154,7 +154,7 @@ function NLL:__init(weights, sizeAverage, ignoreIndex)
   self.ignoreIndex = ignoreIndex or -100
 end
 function NLL:_loss(x, t)
-  return F().nll_loss(x, class_targets('ClassNLLCriterion', t), { weight = self.weights,
+  return F().nll_loss(x, class_targets('ClassNLLCriterion', t, x.device), { weight = self.weights,
     ignore_index = self.ignoreIndex, reduction = self:_reduction() })
 end
 
@@ -169,7 +169,7 @@ function CE:__init(weights, sizeAverage)
   if sizeAverage ~= nil then self.sizeAverage = sizeAverage end
 end
 function CE:_loss(x, t)
-  return F().cross_entropy(x, class_targets('CrossEntropyCriterion', t), { weight = self.weights,
+  return F().cross_entropy(x, class_targets('CrossEntropyCriterion', t, x.device), { weight = self.weights,
     reduction = self:_reduction() })
 end
 

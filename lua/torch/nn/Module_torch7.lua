@@ -243,12 +243,17 @@ function Module:getParameters()
       torch._error(string.format('[getParameters] the parameters of %s have different dtypes (%s and %s)',
         self:_get_name(), dtype.name, p.dtype.name))
     end
+    if p.device ~= params[1].device then
+      torch._error(string.format('[getParameters] the parameters of %s are on different devices (%s and %s)',
+        self:_get_name(), tostring(params[1].device), tostring(p.device)))
+    end
     dtype = p.dtype
     n = n + p:numel()
   end
   dtype = dtype or torch.get_default_dtype()
-  local flat = torch.zeros(n, { dtype = dtype })
-  local gflat = torch.zeros(n, { dtype = dtype })
+  local device = params[1] and params[1].device or nil
+  local flat = torch.zeros(n, { dtype = dtype, device = device })
+  local gflat = torch.zeros(n, { dtype = dtype, device = device })
   local off = 0
   torch.no_grad(function()
     for _, p in ipairs(params) do

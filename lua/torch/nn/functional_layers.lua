@@ -55,7 +55,7 @@ local function install(F)
 local PAD_MODES = { constant = true, reflect = true, replicate = true, circular = true }
 
 -- index (1-based, int64) of the source element for each padded position of a dim of size n
-local function pad_index(mode, n, l, r)
+local function pad_index(mode, n, l, r, device)
   local idx = {}
   for i = -l, n + r - 1 do
     local j
@@ -68,7 +68,7 @@ local function pad_index(mode, n, l, r)
     end
     idx[#idx + 1] = j + 1
   end
-  return torch.tensor(idx, { dtype = torch.int64 })
+  return torch.tensor(idx, { dtype = torch.int64 }):to(device)
 end
 
 -- pad(input, pad [, mode = 'constant', value = 0]): pad = {left, right} for the last dim,
@@ -117,12 +117,12 @@ function F.pad(input, pad, ...)
         local size = out:size():totable()
         if l > 0 then
           size[d] = l
-          parts[#parts + 1] = torch.full(size, value, { dtype = out.dtype })
+          parts[#parts + 1] = torch.full(size, value, { dtype = out.dtype, device = out.device })
         end
         parts[#parts + 1] = out
         if r > 0 then
           size[d] = r
-          parts[#parts + 1] = torch.full(size, value, { dtype = out.dtype })
+          parts[#parts + 1] = torch.full(size, value, { dtype = out.dtype, device = out.device })
         end
         out = torch.cat(parts, d)
       end
@@ -137,7 +137,7 @@ function F.pad(input, pad, ...)
           .. 'dimension %d of input %s', l, r, d, shape_str(input))
       end
       if n == 0 then fail('[pad] cannot pad an empty dim %d of input %s in %s mode', d, shape_str(input), mode) end
-      out = out:index_select(d, pad_index(mode, n, l, r))
+      out = out:index_select(d, pad_index(mode, n, l, r, out.device))
     end
   end
   if rawequal(out, input) then out = input:clone() end
@@ -148,7 +148,7 @@ end
 -- a boolean mask (true = masked out) as an additive float mask of dtype
 local function additive(mask, dtype)
   if mask.dtype == torch.bool then
-    return torch.zeros(mask:size(), { dtype = dtype }):masked_fill_(mask, -math.huge)
+    return torch.zeros(mask:size(), { dtype = dtype, device = mask.device }):masked_fill_(mask, -math.huge)
   end
   return mask
 end
@@ -172,7 +172,7 @@ function F.scaled_dot_product_attention(q, k, v, ...)
   local scores = q:matmul(k:transpose(-2, -1)) / math.sqrt(q:size(-1))
   local L, S = q:size(-2), k:size(-2)
   if a.is_causal then
-    local keep = torch.ones(L, S, { dtype = torch.bool }):tril()
+    local keep = torch.ones(L, S, { dtype = torch.bool, device = scores.device }):tril()
     scores = scores:masked_fill(keep:logical_not(), -math.huge)
   end
   local m = a.attn_mask
@@ -358,9 +358,9 @@ function F.multi_head_attention_forward(query, key, value, embed_dim_to_check, n
   end
 
   if add_zero_attn then
-    local z = torch.zeros(bsz * num_heads, 1, head_dim, { dtype = k.dtype })
+    local z = torch.zeros(bsz * num_heads, 1, head_dim, { dtype = k.dtype, device = k.device })
     k = torch.cat({ k, z }, 2)
-    v = torch.cat({ v, torch.zeros(bsz * num_heads, 1, head_dim, { dtype = v.dtype }) }, 2)
+    v = torch.cat({ v, torch.zeros(bsz * num_heads, 1, head_dim, { dtype = v.dtype, device = v.device }) }, 2)
     if attn_mask ~= nil then attn_mask = F.pad(attn_mask, { 0, 1 }) end
     if kpm ~= nil then kpm = F.pad(kpm, { 0, 1 }) end
   end

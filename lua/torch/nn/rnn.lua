@@ -202,7 +202,7 @@ local function run_direction(self, x, h, c, sfx, reverse)
     outs[t] = h
   end
   local out
-  if L > 0 then out = stack(outs, 1) else out = torch.empty(0, N, h:size(2), { dtype = x.dtype }) end
+  if L > 0 then out = stack(outs, 1) else out = torch.empty(0, N, h:size(2), { dtype = x.dtype, device = x.device }) end
   return out, h, c
 end
 
@@ -252,8 +252,8 @@ function RNNBase:updateOutput(input, hx, cx)
   local Hout = self.proj_size > 0 and self.proj_size or H
   local nlD = self.num_layers * D
   if hx == nil then
-    hx = torch.zeros(nlD, N, Hout, { dtype = x.dtype })
-    if is_lstm then cx = torch.zeros(nlD, N, H, { dtype = x.dtype }) end
+    hx = torch.zeros(nlD, N, Hout, { dtype = x.dtype, device = x.device })
+    if is_lstm then cx = torch.zeros(nlD, N, H, { dtype = x.dtype, device = x.device }) end
   else
     check_hidden(name, 'h0', hx, { nlD, N, Hout })
     if is_lstm then check_hidden(name, 'c0', cx, { nlD, N, H }) end
@@ -354,7 +354,7 @@ function RNNCellBase:updateOutput(input, hx, cx)
   local x = nd == 1 and input:unsqueeze(1) or input
   local N, H = x:size(1), self.hidden_size
   local function state(t, what)
-    if t == nil then return torch.zeros(N, H, { dtype = x.dtype }) end
+    if t == nil then return torch.zeros(N, H, { dtype = x.dtype, device = x.device }) end
     if not A.is_tensor(t) then fail('[%s] expected %s to be a Tensor, got %s', name, what, type(t)) end
     if nd == 1 then t = t:unsqueeze(1) end
     check_hidden(name, what, t, { N, H })
