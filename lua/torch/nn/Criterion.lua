@@ -93,7 +93,7 @@ function Criterion:double() return self:type('torch.DoubleTensor') end
 
 -- ---------------------------------------------------------------------------- criterions
 local function targets_like(input, target)
-  if type(target) == 'number' then return torch.tensor(target, { dtype = input.dtype }) end
+  if type(target) == 'number' then return torch.tensor(target, { dtype = input.dtype, device = input.device }) end
   if target.dtype ~= input.dtype and target:is_floating_point() ~= input:is_floating_point() then
     return target:to(input.dtype)
   end

@@ -44,7 +44,7 @@ local function bn_init(self, name, ...)
   if self.track_running_stats then
     self:register_buffer('running_mean', torch.zeros(nf, f))
     self:register_buffer('running_var', torch.ones(nf, f))
-    self:register_buffer('num_batches_tracked', torch.tensor(0, { dtype = torch.int64 }))
+    self:register_buffer('num_batches_tracked', torch.tensor(0, { dtype = torch.int64, device = f.device }))
   else
     self:register_buffer('running_mean', nil)
     self:register_buffer('running_var', nil)

@@ -166,7 +166,7 @@ function F.dropout(input, ...)
   if not training or p == 0 or input:numel() == 0 then return input end
   local mask
   if p == 1 then
-    mask = torch.zeros({}, { dtype = input.dtype })
+    mask = torch.zeros({}, { dtype = input.dtype, device = input.device })
   else
     mask = torch.empty_like(input):bernoulli_(1 - p):div_(1 - p)
   end

@@ -182,7 +182,7 @@ function LBFGS:_gather_flat_grad()
   for i, p in ipairs(self._params) do
     local g = p.grad
     if g == nil then
-      views[i] = torch.zeros(p:numel(), { dtype = p.dtype })
+      views[i] = torch.zeros(p:numel(), { dtype = p.dtype, device = p.device })
     else
       views[i] = g:reshape(-1)
     end

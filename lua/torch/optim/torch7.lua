@@ -41,7 +41,7 @@ local function no_grad(update, ...)
   if not ok then error(err, 0) end
 end
 
-local function zeros_as(x, dfdx) return torch.zeros(dfdx.shape, { dtype = x.dtype }) end
+local function zeros_as(x, dfdx) return torch.zeros(dfdx.shape, { dtype = x.dtype, device = x.device }) end
 
 -- ---------------------------------------------------------------------------- sgd
 -- config: learningRate (1e-3), learningRateDecay (0), weightDecay (0), weightDecays (a
@@ -59,7 +59,7 @@ local function sgd_update(x, dfdx, config, state)
   if wd ~= 0 then
     dfdx:add_(x, { alpha = wd })
   elseif wds then
-    if not state.decayParameters then state.decayParameters = torch.empty(dfdx.shape, { dtype = x.dtype }) end
+    if not state.decayParameters then state.decayParameters = torch.empty(dfdx.shape, { dtype = x.dtype, device = x.device }) end
     state.decayParameters:copy_(wds):mul_(x)
     dfdx:add_(state.decayParameters)
   end
@@ -73,7 +73,7 @@ local function sgd_update(x, dfdx, config, state)
   end
   local clr = lr / (1 + nevals * lrd)
   if lrs then
-    if not state.deltaParameters then state.deltaParameters = torch.empty(dfdx.shape, { dtype = x.dtype }) end
+    if not state.deltaParameters then state.deltaParameters = torch.empty(dfdx.shape, { dtype = x.dtype, device = x.device }) end
     state.deltaParameters:copy_(lrs):mul_(dfdx)
     x:add_(state.deltaParameters:reshape(x.shape), { alpha = -clr })
   else
@@ -145,8 +145,8 @@ local function rmsprop_update(x, dfdx, config, state)
   local mfill = config.initialMean or 0
   if wd ~= 0 then dfdx:add_(x, { alpha = wd }) end
   if not state.m then
-    state.m = torch.full(dfdx.shape, mfill, { dtype = x.dtype })
-    state.tmp = torch.empty(dfdx.shape, { dtype = x.dtype })
+    state.m = torch.full(dfdx.shape, mfill, { dtype = x.dtype, device = x.device })
+    state.tmp = torch.empty(dfdx.shape, { dtype = x.dtype, device = x.device })
   end
   state.m:mul_(alpha)
   state.m:addcmul_(dfdx, dfdx, { value = 1.0 - alpha })
@@ -176,7 +176,7 @@ local function adagrad_update(x, dfdx, config, state)
   local clr = lr / (1 + nevals * lrd)
   if not state.paramVariance then
     state.paramVariance = zeros_as(x, dfdx)
-    state.paramStd = torch.empty(dfdx.shape, { dtype = x.dtype })
+    state.paramStd = torch.empty(dfdx.shape, { dtype = x.dtype, device = x.device })
   end
   state.paramVariance:addcmul_(dfdx, dfdx, { value = 1 })
   state.paramStd:copy_(state.paramVariance):sqrt_()
