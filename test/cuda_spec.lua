@@ -209,6 +209,13 @@ describe('torch.cuda on a GPU', function()
     local a, b = torch.ones(3), torch.ones(3, { device = 'cuda' })
     local msg = err(function() return a + b end)
     assert.is_true(msg:find('cuda:0', 1, true) ~= nil and msg:find('cpu', 1, true) ~= nil, msg)
+    -- a 0-dim CPU tensor joins as a number does, but is no in-place target for GPU operands
+    local two = torch.tensor(2.0)
+    assert.is_true(same(torch.full({ 3 }, 2.0), b * two))
+    assert.is_true(same(torch.full({ 3 }, 3.0), two + b))
+    assert.is_true((b * two).is_cuda)
+    msg = err(function() return two:add_(b) end)
+    assert.is_true(msg:find('two devices', 1, true) ~= nil, msg)
   end)
 
   it('differentiates across devices', function()

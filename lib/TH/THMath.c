@@ -120,12 +120,25 @@ static int prepare_out(const char *op, THTensor *out, bool inplace, int ndim, co
 
 /* ======================================================================= pointwise */
 
-static int check_pointwise(THOp op, int n, const THArg *args, THDtype compute, THDevice *dev) {
+/* A 0-dim CPU tensor may take part in an op on another device, as a number does (PyTorch's
+ * rule); not as the target of an in-place op. */
+static bool cpu_scalar(const THTensor *t) {
+  return t->ndim == 0 && THTensor_device(t).type == TH_DEVICE_CPU;
+}
+
+static int check_pointwise(THOp op, int n, const THArg *args, bool inplace, THDtype compute,
+                           THDevice *dev) {
   const char *name = THOp_info(op)->name;
   char b1[32], b2[32];
   bool have = false;
+  for (int i = 0; i < n; i++) /* the device: of the first tensor that is not such a number */
+    if (args[i].t && !((i > 0 || !inplace) && cpu_scalar(args[i].t))) {
+      *dev = THTensor_device(args[i].t);
+      have = true;
+      break;
+    }
   for (int i = 0; i < n; i++) {
-    if (!args[i].t) continue;
+    if (!args[i].t || (have && (i > 0 || !inplace) && cpu_scalar(args[i].t))) continue;
     THDevice d = THTensor_device(args[i].t);
     if (have && !THDevice_equal(d, *dev))
       return TH_setError("[%s] expected all tensors to be on the same device, but found at least "
@@ -236,7 +249,7 @@ static THTensor *pointwise_run(THOp op, THTensor *out, bool inplace, int n, cons
   THDtype compute = result;
   if (info->flags & TH_OPF_BOOLRESULT) result = TH_BOOL;
   THDevice dev = TH_CPU;
-  if (check_pointwise(op, n, args, compute, &dev) != TH_OK) return NULL;
+  if (check_pointwise(op, n, args, inplace, compute, &dev) != TH_OK) return NULL;
   if (!out || inplace) {
     THTensor *r = pointwise_fast(op, out, inplace, n, args, params, compute, result);
     if (r) return r;
