@@ -395,7 +395,7 @@ describe('layouts on CUDA', function()
     both('float16 * 1.5', function(x) return x * 1.5 end, a:half())
   end)
 
-  it('mixing a CPU and a CUDA tensor is an error naming both devices', function()
+  it('mixing a CPU and a CUDA tensor is an error naming both devices (a CPU number tensor aside)', function()
     local g, c = torch.ones(3, { device = 'cuda' }), torch.ones(3)
     for _, f in ipairs { function() return g + c end, function() return torch.maximum(c, g) end,
       function() return torch.where(torch.tensor({ true, false, true }), g, c) end,
@@ -405,8 +405,16 @@ describe('layouts on CUDA', function()
       e = message(e)
       assert(e:find('cpu', 1, true) and e:find('cuda:0', 1, true), 'error naming both devices: ' .. e)
     end
-    local okm = pcall(function() return g + torch.tensor(1) end) -- a CPU 0-dim tensor too
+    -- a 0-dim CPU tensor takes part as a number does (PyTorch's rule), but is no in-place target
+    check(torch.ones(3) * 2.5, g + torch.tensor(1.5), 'a CUDA tensor + a 0-dim CPU tensor')
+    check(torch.maximum(torch.ones(3), torch.tensor(2, { dtype = torch.float64 })),
+      torch.maximum(g, torch.tensor(2, { dtype = torch.float64 })), 'maximum with a 0-dim CPU float64')
+    check(torch.tensor({ 1, 0, 1 }), torch.floor_divide(torch.tensor({ 3, 1, 5 }, { device = 'cuda' }), torch.tensor(3)),
+      'floor_divide by a 0-dim CPU tensor')
+    local okm, e = pcall(function() return torch.tensor(1.0):add_(torch.tensor(2.0, { device = 'cuda' })) end)
     assert.is_false(okm)
+    e = message(e)
+    assert(e:find('cpu', 1, true) and e:find('cuda:0', 1, true), 'error naming both devices: ' .. e)
   end)
 end)
 
