@@ -270,7 +270,8 @@ template <typename S> struct Ternary {
       else return a;
     default: // lerp(start a, end b, weight c): two formulas, each exact at its own end
       if constexpr (std::is_floating_point<A>::value)
-        return fabs((double)c) < 0.5 ? a + c * (b - a) : b - (b - a) * ((A)1 - c);
+        return fabs((double)c) < 0.5 ? wrap_add(a, wrap_mul(c, wrap_sub(b, a)))
+                                     : wrap_sub(b, wrap_mul(wrap_sub(b, a), wrap_sub((A)1, c)));
       else return a;
     }
   }

@@ -44,18 +44,23 @@ template <typename A> inline A param_as(const THScalar &s) {
   else return (A)s.f;
 }
 
-// Integer arithmetic wraps (through uint64, as lib/TH's th_wadd & co); floats are plain.
+// Integer arithmetic wraps (through uint64, as lib/TH's th_wadd & co).  Floats round each
+// operation on its own (the _rn intrinsics are never fused into an FMA, whatever -fmad says),
+// as the CPU kernels do: add, sub, mul, addcmul give the CPU's bits.
 template <typename A> __device__ __forceinline__ A wrap_add(A a, A b) {
   if constexpr (std::is_integral<A>::value) return (A)((uint64_t)a + (uint64_t)b);
-  else return a + b;
+  else if constexpr (std::is_same<A, float>::value) return __fadd_rn(a, b);
+  else return __dadd_rn(a, b);
 }
 template <typename A> __device__ __forceinline__ A wrap_sub(A a, A b) {
   if constexpr (std::is_integral<A>::value) return (A)((uint64_t)a - (uint64_t)b);
-  else return a - b;
+  else if constexpr (std::is_same<A, float>::value) return __fsub_rn(a, b);
+  else return __dsub_rn(a, b);
 }
 template <typename A> __device__ __forceinline__ A wrap_mul(A a, A b) {
   if constexpr (std::is_integral<A>::value) return (A)((uint64_t)a * (uint64_t)b);
-  else return a * b;
+  else if constexpr (std::is_same<A, float>::value) return __fmul_rn(a, b);
+  else return __dmul_rn(a, b);
 }
 
 // ---------------------------------------------------------------- operands
