@@ -28,6 +28,7 @@
 #include <cudnn.h>
 #endif
 #include "THCCudnnKernels.h"
+#include "THCLinalgKernels.h"
 #include "THCGeneral.h"
 #include "THNN.h"
 
@@ -72,38 +73,13 @@ static char *bytes(const THTensor *t) { return t ? (char *)THTensor_data(t) : NU
 
 /* ======================================================================= cuBLAS */
 
-/* This thread's cuBLAS handle for the current device, bound to its current stream: THCBlas.c's
- * when it is part of the build (a weak reference, as for the kernel families), else one of
- * this file's (a handle must not be shared by threads running at once).  Either way the math
- * mode is set for each use: full float32 precision, no TF32. */
-__attribute__((weak)) int THC_blasHandle(cublasHandle_t *out);
-static _Thread_local cublasHandle_t own_blas_handles[THC_MAX_DEVICES];
-
-static int blas_check(cublasStatus_t s, const char *call, int line) {
-  if (s == CUBLAS_STATUS_SUCCESS) return TH_OK;
-  return TH_setError("[cublas] %s (%s) in %s at THCCudnn.c:%d", cublasGetStatusString(s),
-                     cublasGetStatusName(s), call, line);
-}
-#define BLAS_CHECK(call) blas_check((call), #call, __LINE__)
+/* This thread's cuBLAS handle for the current device (THCBlas.c's), bound to its current
+ * stream, with the math mode set for each use: full float32 precision, no TF32. */
+#define BLAS_CHECK(call) THC_BLAS_CHECK(call)
 
 static cublasHandle_t blas_handle(void) {
   cublasHandle_t h = NULL;
-  if (THC_blasHandle) {
-    if (THC_blasHandle(&h) != TH_OK) return NULL;
-  } else {
-    int dev;
-    if (THC_CHECK(cudaGetDevice(&dev)) != TH_OK) return NULL;
-    if (dev < 0 || dev >= THC_MAX_DEVICES) {
-      TH_setError("[cublas] device %d is beyond THC's %d devices", dev, THC_MAX_DEVICES);
-      return NULL;
-    }
-    if (!own_blas_handles[dev] && BLAS_CHECK(cublasCreate(&own_blas_handles[dev])) != TH_OK) {
-      own_blas_handles[dev] = NULL;
-      return NULL;
-    }
-    h = own_blas_handles[dev];
-    if (BLAS_CHECK(cublasSetStream(h, THC_stream(-1))) != TH_OK) return NULL;
-  }
+  if (THC_blasHandle(&h) != TH_OK) return NULL;
   if (BLAS_CHECK(cublasSetMathMode(h, CUBLAS_DEFAULT_MATH)) != TH_OK) return NULL;
   return h;
 }

@@ -48,12 +48,10 @@ static void init_once_body(void) {
   if (n > THC_MAX_DEVICES) n = THC_MAX_DEVICES;
   unavailable_reason[0] = 0;
   THC_registerAllocators();
-  THC_registerPointwise();
-  void (*const families[])(void) = {THC_registerReduce, THC_registerLinalg, THC_registerIndex,
-                                    THC_registerSort,   THC_registerRandom, THC_registerNN,
-                                    THC_registerCudnn};
-  for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
-    if (families[i]) families[i]();
+  void (*const families[])(void) = {THC_registerPointwise, THC_registerReduce, THC_registerLinalg,
+                                    THC_registerIndex,     THC_registerSort,   THC_registerRandom,
+                                    THC_registerNN,        THC_registerCudnn};
+  for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) families[i]();
   device_count = n;
 }
 

@@ -30,16 +30,14 @@ void THC_guardExit(THCGuard *g);
 /* Set-up of the allocators (THCAllocator.c); called once by THC_init. */
 void THC_registerAllocators(void);
 
-/* Each kernel family registers its rows of the dispatch table; called once by THC_init.
- * A family whose file is not part of the build is left out (weak reference): its ops then
- * report "no kernel for ... on cuda" through the dispatch table. */
+/* Each kernel family registers its rows of the dispatch table; called once by THC_init. */
 void THC_registerPointwise(void); /* THCPointwise.c: pointwise, fill, range, copy */
-__attribute__((weak)) void THC_registerReduce(void); /* THCReduce.c: REDUCE and SCAN */
-__attribute__((weak)) void THC_registerLinalg(void); /* THCBlas.c: LINALG (cuBLAS, cuSOLVER) */
-__attribute__((weak)) void THC_registerIndex(void);  /* THCIndex.c: INDEX */
-__attribute__((weak)) void THC_registerSort(void);   /* THCSort.c: SORT */
-__attribute__((weak)) void THC_registerRandom(void); /* THCRandom.c: RANDOM */
-__attribute__((weak)) void THC_registerNN(void);     /* THCNN.c: NN softmax, norms, losses, embedding */
-__attribute__((weak)) void THC_registerCudnn(void);  /* THCCudnn.c: NN convolution, pooling, batch norm */
+void THC_registerReduce(void);    /* THCReduce.c: REDUCE and SCAN */
+void THC_registerLinalg(void);    /* THCBlas.c, THCLinalg.c: LINALG (cuBLAS, cuSOLVER) */
+void THC_registerIndex(void);     /* THCIndex.c: INDEX */
+void THC_registerSort(void);      /* THCSort.c: SORT */
+void THC_registerRandom(void);    /* THCRandom.c: RANDOM */
+void THC_registerNN(void);        /* THCNN.c: NN softmax, norms, losses, embedding */
+void THC_registerCudnn(void);     /* THCCudnn.c: NN convolution, pooling, batch norm */
 
 #endif
