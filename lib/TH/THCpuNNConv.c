@@ -22,13 +22,8 @@
 
 /* ======================================================================= geometry */
 
-/* The unrolling of an image (C, H, W) into columns (C kH kW, oH oW). */
-typedef struct {
-  int64_t C, H, W, oH, oW, kH, kW, sH, sW, pH, pW, dH, dW;
-} Unroll;
-
-static Unroll unroll_of(const THNNConvGeom *g) {
-  Unroll u;
+THNNUnroll THNNUnroll_of(const THNNConvGeom *g) {
+  THNNUnroll u;
   /* transposed: the image is the output, the columns span the input */
   u.C = g->transposed ? g->out_channels : g->in_channels;
   u.H = g->transposed ? g->out_size[0] : g->in_size[0];
@@ -44,12 +39,6 @@ static Unroll unroll_of(const THNNConvGeom *g) {
   u.dH = g->dilation[0];
   u.dW = g->dilation[1];
   return u;
-}
-
-/* A 1x1 kernel with stride 1 and no padding: the columns are the image itself. */
-static bool is_direct(const Unroll *u) {
-  return u->kH == 1 && u->kW == 1 && u->sH == 1 && u->sW == 1 && u->pH == 0 && u->pW == 0 &&
-         u->H == u->oH && u->W == u->oW;
 }
 
 /* The range [lo, hi) of output columns ow whose input column ow * s + off lies in [0, W). */
@@ -68,7 +57,7 @@ static bool fits_int(int64_t v) { return v >= 0 && v <= INT_MAX; }
 /* ======================================================================= per dtype */
 
 #define DEFINE_CONV(SUF, T, GEMM)                                                              \
-  static void im2col_##SUF(const T *restrict im, const Unroll *u, T *restrict col) {           \
+  static void im2col_##SUF(const T *restrict im, const THNNUnroll *u, T *restrict col) {           \
     const int64_t L = u->oH * u->oW;                                                           \
     for (int64_t c = 0; c < u->C; c++)                                                         \
       for (int64_t kh = 0; kh < u->kH; kh++)                                                   \
@@ -95,7 +84,7 @@ static bool fits_int(int64_t v) { return v >= 0 && v <= INT_MAX; }
   }                                                                                            \
                                                                                                \
   /* im (zeroed here) <- the columns folded back, overlaps summed */                          \
-  static void col2im_##SUF(const T *restrict col, const Unroll *u, T *restrict im) {           \
+  static void col2im_##SUF(const T *restrict col, const THNNUnroll *u, T *restrict im) {           \
     const int64_t L = u->oH * u->oW;                                                           \
     memset(im, 0, sizeof(T) * (size_t)(u->C * u->H * u->W));                                   \
     for (int64_t c = 0; c < u->C; c++)                                                         \
@@ -132,11 +121,11 @@ static bool fits_int(int64_t v) { return v >= 0 && v <= INT_MAX; }
   }                                                                                            \
                                                                                                \
   /* One sample's forward: y (C_out, out) from x (C_in, in); col is scratch. */                \
-  static void conv_sample_##SUF(const THNNConvGeom *g, const Unroll *u, const T *x,            \
+  static void conv_sample_##SUF(const THNNConvGeom *g, const THNNUnroll *u, const T *x,            \
                                 const T *w, const T *b, T *y, T *col) {                        \
     const int64_t G = g->groups, Lin = g->in_size[0] * g->in_size[1];                          \
     const int64_t Lout = g->out_size[0] * g->out_size[1];                                      \
-    const bool direct = is_direct(u);                                                          \
+    const bool direct = THNNUnroll_isDirect(u);                                                          \
     if (!g->transposed) {                                                                      \
       const int64_t Og = g->out_channels / G, Kg = (g->in_channels / G) * u->kH * u->kW;       \
       const T *cols = x;                                                                       \
@@ -164,12 +153,12 @@ static bool fits_int(int64_t v) { return v >= 0 && v <= INT_MAX; }
                                                                                                \
   /* One sample's gradients: gx (C_in, in) and/or gw += (accumulated), from gy (C_out, out).  \
    * col and col2 are scratch. */                                                              \
-  static void conv_sample_backward_##SUF(const THNNConvGeom *g, const Unroll *u, const T *x,   \
+  static void conv_sample_backward_##SUF(const THNNConvGeom *g, const THNNUnroll *u, const T *x,   \
                                          const T *w, const T *gy, T *gx, T *gw, T *col,         \
                                          T *col2) {                                            \
     const int64_t G = g->groups, Lin = g->in_size[0] * g->in_size[1];                          \
     const int64_t Lout = g->out_size[0] * g->out_size[1];                                      \
-    const bool direct = is_direct(u);                                                          \
+    const bool direct = THNNUnroll_isDirect(u);                                                          \
     if (!g->transposed) {                                                                      \
       const int64_t Og = g->out_channels / G, Kg = (g->in_channels / G) * u->kH * u->kW;       \
       if (gw) {                                                                                \
@@ -209,10 +198,10 @@ static bool fits_int(int64_t v) { return v >= 0 && v <= INT_MAX; }
                                                                                                \
   static int conv_forward_##SUF(THTensor *out, const THTensor *input, const THTensor *weight,  \
                                 const THTensor *bias, const THNNConvGeom *g) {                 \
-    Unroll u = unroll_of(g);                                                                   \
+    THNNUnroll u = THNNUnroll_of(g);                                                                   \
     const int64_t N = g->batch, in_n = g->in_channels * g->in_size[0] * g->in_size[1];        \
     const int64_t out_n = g->out_channels * g->out_size[0] * g->out_size[1];                   \
-    const int64_t col_n = is_direct(&u) ? 0 : u.C * u.kH * u.kW * u.oH * u.oW;                 \
+    const int64_t col_n = THNNUnroll_isDirect(&u) ? 0 : u.C * u.kH * u.kW * u.oH * u.oW;                 \
     if (!fits_int(col_n) || !fits_int(in_n) || !fits_int(out_n))                              \
       return TH_setError("[convolution] the problem is too large for BLAS (more than 2^31 "    \
                          "elements per sample)");                                              \
@@ -241,10 +230,10 @@ static bool fits_int(int64_t v) { return v >= 0 && v <= INT_MAX; }
                                  THTensor *grad_bias, const THTensor *grad_output,             \
                                  const THTensor *input, const THTensor *weight,                \
                                  const THNNConvGeom *g) {                                      \
-    Unroll u = unroll_of(g);                                                                   \
+    THNNUnroll u = THNNUnroll_of(g);                                                                   \
     const int64_t N = g->batch, in_n = g->in_channels * g->in_size[0] * g->in_size[1];        \
     const int64_t out_n = g->out_channels * g->out_size[0] * g->out_size[1];                   \
-    const int64_t col_n = is_direct(&u) ? 0 : u.C * u.kH * u.kW * u.oH * u.oW;                 \
+    const int64_t col_n = THNNUnroll_isDirect(&u) ? 0 : u.C * u.kH * u.kW * u.oH * u.oW;                 \
     const int64_t w_n = THTensor_numel(weight);                                                \
     if (!fits_int(col_n) || !fits_int(in_n) || !fits_int(out_n))                              \
       return TH_setError("[convolution_backward] the problem is too large for BLAS (more than " \

@@ -33,6 +33,7 @@
 #define TH_NN_H
 
 #include "THMath.h"
+#include "THNNUnroll.h"
 
 /* ======================================================================= parameters */
 
@@ -242,6 +243,8 @@ typedef struct {
   int64_t kernel[2], stride[2], padding[2], dilation[2];
   bool transposed;
 } THNNConvGeom;
+/* The im2col unrolling of one sample of that convolution (THNNUnroll.h). */
+TH_API THNNUnroll THNNUnroll_of(const THNNConvGeom *g);
 /* out (N, C_out, oH, oW) from input (N, C_in, H, W), weight, bias (or NULL). */
 typedef int (*THNNConvKernel)(THTensor *out, const THTensor *input, const THTensor *weight,
                               const THTensor *bias, const THNNConvGeom *g);

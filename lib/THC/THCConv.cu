@@ -17,7 +17,7 @@ namespace {
        i += (int64_t)blockDim.x * gridDim.x)
 
 // One thread per column element (c, kh, kw, oh, ow).
-template <typename T> __global__ void im2col_kernel(const T *im, T *col, THCUnroll u, int64_t n) {
+template <typename T> __global__ void im2col_kernel(const T *im, T *col, THNNUnroll u, int64_t n) {
   GRID_STRIDE(i, n) {
     int64_t r = i;
     const int64_t ow = r % u.oW;
@@ -33,7 +33,7 @@ template <typename T> __global__ void im2col_kernel(const T *im, T *col, THCUnro
 }
 
 // One thread per image element (c, ih, iw): the sum of the column entries that read it.
-template <typename T> __global__ void col2im_kernel(const T *col, T *im, THCUnroll u, int64_t n) {
+template <typename T> __global__ void col2im_kernel(const T *col, T *im, THNNUnroll u, int64_t n) {
   const int64_t L = u.oH * u.oW;
   GRID_STRIDE(i, n) {
     const int64_t iw = i % u.W, ih = (i / u.W) % u.H, c = i / (u.W * u.H);
@@ -71,7 +71,7 @@ __global__ void bias_grad_kernel(T *grad_bias, const T *grad_out, int64_t N, int
 
 }  // namespace
 
-extern "C" cudaError_t THC_launchIm2col(int dtype, const THCUnroll *u, const void *im, void *col,
+extern "C" cudaError_t THC_launchIm2col(int dtype, const THNNUnroll *u, const void *im, void *col,
                                         cudaStream_t stream) {
   const int64_t n = u->C * u->kH * u->kW * u->oH * u->oW;
   if (n == 0) return cudaSuccess;
@@ -80,7 +80,7 @@ extern "C" cudaError_t THC_launchIm2col(int dtype, const THCUnroll *u, const voi
   return cudaGetLastError();
 }
 
-extern "C" cudaError_t THC_launchCol2im(int dtype, const THCUnroll *u, const void *col, void *im,
+extern "C" cudaError_t THC_launchCol2im(int dtype, const THNNUnroll *u, const void *col, void *im,
                                         cudaStream_t stream) {
   const int64_t n = u->C * u->H * u->W;
   if (n == 0) return cudaSuccess;

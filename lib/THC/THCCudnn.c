@@ -120,39 +120,13 @@ static int gemm(cublasHandle_t h, THDtype dt, bool ta, bool tb, int64_t m, int64
 
 /* ======================================================================= convolution: im2col */
 
-/* The unrolling of one sample, as THCpuNNConv.c's: for a transposed convolution the image is
- * the output and the columns span the input. */
-static THCUnroll unroll_of(const THNNConvGeom *g) {
-  THCUnroll u;
-  u.C = g->transposed ? g->out_channels : g->in_channels;
-  u.H = g->transposed ? g->out_size[0] : g->in_size[0];
-  u.W = g->transposed ? g->out_size[1] : g->in_size[1];
-  u.oH = g->transposed ? g->in_size[0] : g->out_size[0];
-  u.oW = g->transposed ? g->in_size[1] : g->out_size[1];
-  u.kH = g->kernel[0];
-  u.kW = g->kernel[1];
-  u.sH = g->stride[0];
-  u.sW = g->stride[1];
-  u.pH = g->padding[0];
-  u.pW = g->padding[1];
-  u.dH = g->dilation[0];
-  u.dW = g->dilation[1];
-  return u;
-}
-
-/* A 1x1 kernel with stride 1 and no padding: the columns are the image itself. */
-static bool is_direct(const THCUnroll *u) {
-  return u->kH == 1 && u->kW == 1 && u->sH == 1 && u->sW == 1 && u->pH == 0 && u->pW == 0 &&
-         u->H == u->oH && u->W == u->oW;
-}
-
 /* What the im2col path needs: per-sample sizes, a column buffer and a cuBLAS handle. */
 typedef struct {
   const char *op;
   const THNNConvGeom *g;
   THDtype dt;
   size_t es;
-  THCUnroll u;
+  THNNUnroll u;
   bool direct;
   int64_t Lin, Lout, in_n, out_n;
   THTensor *col;
@@ -167,8 +141,8 @@ static int unrolled_open(Unrolled *c, const char *op, const THNNConvGeom *g, THD
   c->g = g;
   c->dt = dt;
   c->es = THDtype_size(dt);
-  c->u = unroll_of(g);
-  c->direct = is_direct(&c->u);
+  c->u = THNNUnroll_of(g);
+  c->direct = THNNUnroll_isDirect(&c->u);
   c->Lin = g->in_size[0] * g->in_size[1];
   c->Lout = g->out_size[0] * g->out_size[1];
   c->in_n = g->in_channels * c->Lin;

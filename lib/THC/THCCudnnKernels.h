@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include "THCKernels.h"
+#include "THNNUnroll.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -48,15 +49,11 @@ cudaError_t THC_launchAdaptiveAvgPool2dBackward(int dtype, const THCPoolGeom *g,
 
 /* ---- convolution helpers (THCConv.cu) ---- */
 
-/* The unrolling of an image (C, H, W) into columns (C kH kW, oH oW), as THCpuNNConv.c's. */
-typedef struct {
-  int64_t C, H, W, oH, oW, kH, kW, sH, sW, pH, pW, dH, dW;
-} THCUnroll;
-
-cudaError_t THC_launchIm2col(int dtype, const THCUnroll *u, const void *im, void *col,
+/* col <- the image unrolled into columns (THNNUnroll.h), as THCpuNNConv.c does. */
+cudaError_t THC_launchIm2col(int dtype, const THNNUnroll *u, const void *im, void *col,
                              cudaStream_t stream);
 /* im (overwritten) <- the columns folded back, overlaps summed in kernel order. */
-cudaError_t THC_launchCol2im(int dtype, const THCUnroll *u, const void *col, void *im,
+cudaError_t THC_launchCol2im(int dtype, const THNNUnroll *u, const void *col, void *im,
                              cudaStream_t stream);
 /* y (N, C, L) += bias (C). */
 cudaError_t THC_launchBiasAdd(int dtype, void *y, const void *bias, int64_t N, int64_t C,
