@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 #include "THCpuLoops.h"
+#include "THSpecial.h"
 #include "THCpuVec.h"
 
 /* ======================================================================= array runners */
@@ -249,99 +250,10 @@ DEF_ARRAYS(lgamma, {
                     : lgamma_r((double)x[i], &sign));
 })
 
-/* digamma in double: reflection for x < 0, recurrence up to x >= 10, then the asymptotic
- * series ln x - 1/(2x) - sum B_2k / (2k x^2k).  psi(+-0) = -+inf, psi(negative integer) = NaN,
- * as PyTorch. */
-static double th_digamma(double x) {
-  static const double pi = 3.14159265358979323846;
-  if (x == 0) return copysign(INFINITY, -x);
-  if (x < 0) {
-    if (x == trunc(x)) return NAN;
-    double q, r = modf(x, &q);
-    return th_digamma(1 - x) - pi / tan(pi * r);
-  }
-  if (isnan(x)) return x;
-  if (isinf(x)) return x;
-  double result = 0;
-  while (x < 10) {
-    result -= 1 / x;
-    x += 1;
-  }
-  /* B_2k / (2k) for k = 7 .. 1, highest power first */
-  static const double c[] = {1.0 / 12,  -691.0 / 32760, 1.0 / 132, -1.0 / 240,
-                             1.0 / 252, -1.0 / 120,     1.0 / 12};
-  double y = 0;
-  if (x < 1e17) {
-    double z = 1 / (x * x), poly = 0;
-    for (int k = 0; k < 7; k++) poly = poly * z + c[k];
-    y = z * poly;
-  }
-  return result + log(x) - 0.5 / x - y;
-}
-
+/* digamma, erfinv: THSpecial.h */
 DEF_ARRAYS(digamma, {
   for (int64_t i = 0; i < n; i++) y[i] = (T)th_digamma((double)x[i]);
 })
-
-/* erfinv in double: Giles' single-precision polynomial ("Approximating the erfinv function",
- * 2010) as the first guess, then Halley steps on erf(z) = y (or on erfc(z) = 1 - |y| for
- * |y| > 0.5, where 1 - |y| is exact and erf would lose the digits).  The guess is within
- * ~1e-7 except in the far tails of float64, so one step (cubic convergence) reaches double
- * precision; a step below 1e-6 of z counts as converged. */
-static double erfinv_guess(double ay, double w) { /* w = -log(1 - ay^2) */
-  double p;
-  if (w < 5) {
-    w -= 2.5;
-    p = 2.81022636e-08;
-    p = 3.43273939e-07 + p * w;
-    p = -3.5233877e-06 + p * w;
-    p = -4.39150654e-06 + p * w;
-    p = 0.00021858087 + p * w;
-    p = -0.00125372503 + p * w;
-    p = -0.00417768164 + p * w;
-    p = 0.246640727 + p * w;
-    p = 1.50140941 + p * w;
-  } else {
-    w = sqrt(w) - 3;
-    p = -0.000200214257;
-    p = 0.000100950558 + p * w;
-    p = 0.00134934322 + p * w;
-    p = -0.00367342844 + p * w;
-    p = 0.00573950773 + p * w;
-    p = -0.0076224613 + p * w;
-    p = 0.00943887047 + p * w;
-    p = 1.00167406 + p * w;
-    p = 2.83297682 + p * w;
-  }
-  return p * ay;
-}
-
-#define TWO_OVER_SQRTPI 1.12837916709551257390
-
-/* The Halley step for erfinv at z, given erf(z) (or erfc(z) when ay > 0.5) and exp(-z^2). */
-static inline double erfinv_step(double ay, double z, double e, double ex) {
-  double f = ay > 0.5 ? e - (1 - ay) : e - ay;
-  double fp = (ay > 0.5 ? -TWO_OVER_SQRTPI : TWO_OVER_SQRTPI) * ex;
-  double t = f / fp;
-  return t / (1 + z * t);
-}
-
-static double th_erfinv(double y) {
-  if (y != y || y < -1 || y > 1) return NAN;
-  if (y == 1) return INFINITY;
-  if (y == -1) return -INFINITY;
-  if (y == 0) return y;
-  double ay = fabs(y);
-  double z = erfinv_guess(ay, -log((1 - ay) * (1 + ay)));
-  for (int it = 0; it < 8; it++) {
-    double ex = exp(-z * z);
-    if (ex == 0) break;
-    double step = erfinv_step(ay, z, ay > 0.5 ? erfc(z) : erf(z), ex);
-    z -= step;
-    if (fabs(step) <= 1e-6 * z) break;
-  }
-  return copysign(z, y);
-}
 
 /* The same, a chunk at a time with the vectorised log, erf, erfc and exp: one step for every
  * element, and th_erfinv for the few that have not converged (and for the special values). */
@@ -353,7 +265,7 @@ static void erfinv_chunk(double *out, const double *y, int64_t m) {
     w[j] = (1 - ay[j]) * (1 + ay[j]);
   }
   THVec_log_f64(w, w, m);
-  for (int64_t j = 0; j < m; j++) z[j] = erfinv_guess(ay[j], -w[j]);
+  for (int64_t j = 0; j < m; j++) z[j] = th_erfinv_guess(ay[j], -w[j]);
   /* erf for |y| <= 0.5 (packed at the front of zs), erfc for the rest (packed at the back) */
   for (int64_t j = 0; j < m; j++) {
     if (ay[j] > 0.5)
@@ -368,7 +280,7 @@ static void erfinv_chunk(double *out, const double *y, int64_t m) {
   for (int64_t j = 0; j < m; j++) ex[j] = -z[j] * z[j];
   THVec_exp_f64(ex, ex, m);
   for (int64_t j = 0; j < m; j++) {
-    double step = erfinv_step(ay[j], z[j], e[j], ex[j]);
+    double step = th_erfinv_step(ay[j], z[j], e[j], ex[j]);
     double zz = z[j] - step;
     bool special = !(ay[j] < 1) || y[j] == 0; /* NaN, +-1, outside [-1, 1], +-0 */
     out[j] = (special || ex[j] == 0 || !(fabs(step) <= 1e-6 * zz)) ? th_erfinv(y[j])

@@ -7,6 +7,7 @@
 // CUDA math library in place of libm/SLEEF; digamma, polygamma and erfinv are the CPU's own
 // algorithms, in double for every dtype as there.  Launch machinery: THCPointwise.cuh.
 #include "THCPointwise.cuh"
+#include "THSpecial.h"
 
 using namespace thc;
 using namespace thc::pw;
@@ -120,169 +121,7 @@ cudaError_t thc::pw::launch_float_unary(int op, const THCIter &it, const THCPara
 namespace {
 
 // ---------------------------------------------------------------- digamma, polygamma, erfinv
-
-constexpr double kPi = 3.14159265358979323846;
-
-// digamma for x > 0, NaN or +inf: recurrence up to x >= 10, then the asymptotic series
-// ln x - 1/(2x) - sum B_2k / (2k x^2k).
-__device__ double calc_digamma_positive(double x) {
-  if (isnan(x) || isinf(x)) return x;
-  double result = 0;
-  while (x < 10) {
-    result -= 1 / x;
-    x += 1;
-  }
-  /* B_2k / (2k) for k = 7 .. 1, highest power first */
-  const double c[7] = {1.0 / 12,  -691.0 / 32760, 1.0 / 132, -1.0 / 240,
-                       1.0 / 252, -1.0 / 120,     1.0 / 12};
-  double y = 0;
-  if (x < 1e17) {
-    double z = 1 / (x * x), poly = 0;
-#pragma unroll
-    for (int k = 0; k < 7; k++) poly = poly * z + c[k];
-    y = z * poly;
-  }
-  return result + log(x) - 0.5 / x - y;
-}
-
-// psi(+-0) = -+inf, psi(negative integer) = NaN; x < 0 by reflection.
-__device__ double calc_digamma(double x) {
-  if (x == 0) return copysign(INFINITY, -x);
-  if (x < 0) {
-    if (x == trunc(x)) return NAN;
-    double r = x - trunc(x); // modf's fractional part
-    return calc_digamma_positive(1 - x) - kPi / tan(kPi * r);
-  }
-  return calc_digamma_positive(x);
-}
-
-__device__ double calc_trigamma(double x) {
-  if (isnan(x)) return x;
-  if (x == INFINITY) return 0;
-  if (x == -INFINITY) return NAN;
-  if (x <= 0 && x == floor(x)) return INFINITY;
-  double sign = 1, result = 0;
-  if (x < 0.5) { /* psi'(1 - x) + psi'(x) = pi^2 / sin^2(pi x) */
-    sign = -1;
-    double s = sin(kPi * x);
-    result = -(kPi * kPi) / (s * s);
-    x = 1 - x;
-  }
-  for (; x < 10; x += 1) result += 1 / (x * x);
-  /* 1/x + 1/(2x^2) + sum_k B_2k / x^(2k+1), k = 1 .. 6 */
-  const double B[6] = {1.0 / 6, -1.0 / 30, 1.0 / 42, -1.0 / 30, 5.0 / 66, -691.0 / 2730};
-  double z = 1 / (x * x), poly = 0;
-#pragma unroll
-  for (int k = 5; k >= 0; k--) poly = poly * z + B[k];
-  result += (1 + 1 / (2 * x) + z * poly) / x;
-  return sign * result;
-}
-
-/* Hurwitz zeta(s, q) = sum_{k >= 0} (k + q)^-s for s > 1: direct terms, then the
- * Euler-Maclaurin tail. */
-__device__ double hurwitz_zeta(double s, double q) {
-  /* (2k)! / B_2k for k = 1 .. 12 */
-  const double A[12] = {12.0,
-                        -720.0,
-                        30240.0,
-                        -1209600.0,
-                        47900160.0,
-                        -1.8924375803183791606e9,
-                        7.47242496e10,
-                        -2.950130727918164224e12,
-                        1.1646782814350067249e14,
-                        -4.5979787224074726105e15,
-                        1.8152105401943546773e17,
-                        -7.1661652561756670113e18};
-  const double eps = 1.11022302462515654042e-16;
-  if (isnan(q)) return q;
-  if (q == INFINITY) return 0;
-  if (q <= 0 && q == floor(q)) return INFINITY;
-  if (q == -INFINITY) return NAN;
-  double sum = pow(q, -s), a = q, b = 0;
-  int i = 0;
-  while (i < 9 || a <= 9.0) {
-    i++;
-    a += 1;
-    b = pow(a, -s);
-    sum += b;
-    if (fabs(b) < eps * fabs(sum)) return sum;
-  }
-  double w = a;
-  sum += b * w / (s - 1) - 0.5 * b;
-  double fac = 1, k = 0;
-#pragma unroll
-  for (int j = 0; j < 12; j++) {
-    fac *= s + k;
-    b /= w;
-    double t = fac * b / A[j];
-    sum += t;
-    if (fabs(t / sum) < eps) break;
-    k += 1;
-    fac *= s + k;
-    b /= w;
-    k += 1;
-  }
-  return sum;
-}
-
-/* the n-th derivative of digamma, n >= 1: (-1)^(n+1) n! zeta(n + 1, x) */
-__device__ double calc_polygamma(int64_t n, double x) {
-  if (n == 1) return calc_trigamma(x);
-  double z = hurwitz_zeta((double)n + 1, x);
-  return (n % 2 ? 1.0 : -1.0) * tgamma((double)n + 1) * z;
-}
-
-/* erfinv: Giles' single-precision polynomial as the first guess, then Halley steps on
- * erf(z) = y (on erfc(z) = 1 - |y| for |y| > 0.5) until a step is below 1e-6 of z. */
-__device__ double calc_erfinv_guess(double ay, double w) { /* w = -log(1 - ay^2) */
-  double p;
-  if (w < 5) {
-    w -= 2.5;
-    p = 2.81022636e-08;
-    p = 3.43273939e-07 + p * w;
-    p = -3.5233877e-06 + p * w;
-    p = -4.39150654e-06 + p * w;
-    p = 0.00021858087 + p * w;
-    p = -0.00125372503 + p * w;
-    p = -0.00417768164 + p * w;
-    p = 0.246640727 + p * w;
-    p = 1.50140941 + p * w;
-  } else {
-    w = sqrt(w) - 3;
-    p = -0.000200214257;
-    p = 0.000100950558 + p * w;
-    p = 0.00134934322 + p * w;
-    p = -0.00367342844 + p * w;
-    p = 0.00573950773 + p * w;
-    p = -0.0076224613 + p * w;
-    p = 0.00943887047 + p * w;
-    p = 1.00167406 + p * w;
-    p = 2.83297682 + p * w;
-  }
-  return p * ay;
-}
-
-__device__ double calc_erfinv(double y) {
-  const double two_over_sqrtpi = 1.12837916709551257390;
-  if (y != y || y < -1 || y > 1) return NAN;
-  if (y == 1) return INFINITY;
-  if (y == -1) return -INFINITY;
-  if (y == 0) return y;
-  double ay = fabs(y);
-  double z = calc_erfinv_guess(ay, -log((1 - ay) * (1 + ay)));
-  for (int it = 0; it < 8; it++) {
-    double ex = exp(-z * z);
-    if (ex == 0) break;
-    double f = ay > 0.5 ? erfc(z) - (1 - ay) : erf(z) - ay;
-    double fp = (ay > 0.5 ? -two_over_sqrtpi : two_over_sqrtpi) * ex;
-    double t = f / fp;
-    double step = t / (1 + z * t);
-    z -= step;
-    if (fabs(step) <= 1e-6 * z) break;
-  }
-  return copysign(z, y);
-}
+// (lib/TH/THSpecial.h, shared with the CPU kernels)
 
 template <typename S> struct FloatSpecial {
   typedef typename Compute<S>::type T;
@@ -290,9 +129,9 @@ template <typename S> struct FloatSpecial {
   int64_t n; // polygamma's order
   __device__ T operator()(T x, T, T) const {
     switch (op) {
-    case THC_OP_digamma: return (T)calc_digamma((double)x);
-    case THC_OP_erfinv: return (T)calc_erfinv((double)x);
-    default: return (T)calc_polygamma(n, (double)x);
+    case THC_OP_digamma: return (T)th_digamma((double)x);
+    case THC_OP_erfinv: return (T)th_erfinv((double)x);
+    default: return (T)th_polygamma(n, (double)x);
     }
   }
 };
