@@ -111,14 +111,6 @@ inline unsigned grid_for(int64_t n, int per_thread = 1) {
   return (unsigned)(blocks < 1 ? 1 : blocks > cap ? cap : blocks);
 }
 
-/* True when every operand with data advances by its element size along the only dim. */
-inline bool is_flat(const THCIter &it, const int *elem_sizes) {
-  if (it.ndim > 1) return false;
-  for (int k = 0; k < it.noperands; k++)
-    if (it.data[k] && it.ndim == 1 && it.strides[k][0] != elem_sizes[k]) return false;
-  return true;
-}
-
 /* The sum of v over the block, returned to every thread.  blockDim.x must be a multiple of
  * 32 (at most 1024) and every thread of the block must call it; calls may follow each other. */
 template <typename A> __device__ A block_sum(A v) {

@@ -8,8 +8,9 @@ local matmul_state = { allow_tf32 = false }
 local matmul = setmetatable({}, {
   __index = function(_, k)
     if k ~= 'allow_tf32' then return nil end
-    local core = torch.cuda.is_available() and torch.cuda._need('allow_tf32')
-    return core and core.allow_tf32_get() or matmul_state.allow_tf32
+    -- the backend's own value once it is loaded; reading never loads it
+    if torch.cuda.is_initialized() then return torch.cuda._need('allow_tf32').allow_tf32_get() end
+    return matmul_state.allow_tf32
   end,
   __newindex = function(_, k, v)
     if k ~= 'allow_tf32' then
