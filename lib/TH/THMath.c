@@ -130,15 +130,9 @@ static int check_pointwise(THOp op, int n, const THArg *args, bool inplace, THDt
                            THDevice *dev) {
   const char *name = THOp_info(op)->name;
   char b1[32], b2[32];
-  bool have = false;
-  for (int i = 0; i < n; i++) /* the device: of the first tensor that is not such a number */
-    if (args[i].t && !((i > 0 || !inplace) && cpu_scalar(args[i].t))) {
-      *dev = THTensor_device(args[i].t);
-      have = true;
-      break;
-    }
+  bool have = false; /* *dev starts as the CPU: the device when all tensors are such numbers */
   for (int i = 0; i < n; i++) {
-    if (!args[i].t || (have && (i > 0 || !inplace) && cpu_scalar(args[i].t))) continue;
+    if (!args[i].t || ((i > 0 || !inplace) && cpu_scalar(args[i].t))) continue;
     THDevice d = THTensor_device(args[i].t);
     if (have && !THDevice_equal(d, *dev))
       return TH_setError("[%s] expected all tensors to be on the same device, but found at least "
